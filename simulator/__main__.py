@@ -1,0 +1,8 @@
+"""``python -m simulator`` is the ``lstm-sim`` command."""
+
+import sys
+
+from simulator.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

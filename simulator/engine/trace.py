@@ -1,0 +1,231 @@
+"""The history of a run: every intermediate of every step, with a leading time axis."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.engine.cell import StepResult
+from simulator.engine.params import LSTMParams
+from simulator.engine.validate import as_sequence, as_state
+
+GATE_FIELDS = ("forget_gate", "input_gate", "candidate", "output_gate")
+PRE_FIELDS = ("forget_pre", "input_pre", "candidate_pre", "output_pre")
+STATE_FIELDS = ("forget_product", "input_product", "cell", "cell_tanh", "hidden")
+TRACE_FIELDS = ("inputs", *PRE_FIELDS, *GATE_FIELDS, *STATE_FIELDS)
+"""Arrays a trace holds per step, in the order of the equations."""
+
+
+class Trace:
+    """Per-step arrays of a run, growable one step at a time and cut back to any length.
+
+    ``trace.forget_gate`` and its siblings (see :data:`TRACE_FIELDS`) are
+    read-only views of shape (T, H) — ``inputs`` is (T, D) — whose row ``k``
+    belongs to step ``k + 1`` (the state after ``k + 1`` inputs). ``h0`` and
+    ``c0`` are the initial state. Storage grows by doubling, so appending is
+    amortised O(1) and never copies the history on each step; :meth:`truncate`
+    only moves the end.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        h0: np.ndarray | None = None,
+        c0: np.ndarray | None = None,
+        dtype: np.dtype | type | str = np.float64,
+        capacity: int = 16,
+    ) -> None:
+        self.input_size = int(input_size)
+        self.hidden_size = int(hidden_size)
+        self.dtype = np.dtype(dtype)
+        self.h0 = as_state(h0, self.hidden_size, "h0", self.dtype)
+        self.c0 = as_state(c0, self.hidden_size, "c0", self.dtype)
+        self._length = 0
+        self._allocate(max(int(capacity), 1))
+
+    @classmethod
+    def for_params(cls, params: LSTMParams, h0=None, c0=None, capacity: int = 16) -> Trace:
+        """An empty trace whose sizes and dtype match ``params``."""
+        return cls(params.input_size, params.hidden_size, h0, c0, params.dtype, capacity)
+
+    # --------------------------------------------------------------- storage
+    def _allocate(self, capacity: int) -> None:
+        H, D, dtype = self.hidden_size, self.input_size, self.dtype
+        old = getattr(self, "_inputs", None)
+        inputs = np.empty((capacity, D), dtype)
+        pre = np.empty((capacity, 4 * H), dtype)
+        gates = np.empty((capacity, 4 * H), dtype)
+        states = np.empty((len(STATE_FIELDS), capacity, H), dtype)
+        if old is not None:
+            n = self._length
+            inputs[:n], pre[:n], gates[:n] = self._inputs[:n], self._pre[:n], self._gates[:n]
+            states[:, :n] = self._states[:, :n]
+        self._inputs, self._pre, self._gates, self._states = inputs, pre, gates, states
+        self._capacity = capacity
+
+    def reserve(self, length: int) -> None:
+        """Make room for ``length`` steps in all (growing by at least doubling)."""
+        if length > self._capacity:
+            self._allocate(max(length, 2 * self._capacity))
+
+    def __len__(self) -> int:
+        return self._length
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the storage (the capacity, not only the used length)."""
+        return sum(a.nbytes for a in (self._inputs, self._pre, self._gates, self._states))
+
+    def _view(self, array: np.ndarray) -> np.ndarray:
+        view = array[: self._length]
+        view.flags.writeable = False
+        return view
+
+    def _block(self, k: int) -> slice:
+        H = self.hidden_size
+        return slice(k * H, (k + 1) * H)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        # Only called for names not found normally: the per-field views.
+        if name == "inputs":
+            return self._view(self._inputs)
+        if name in PRE_FIELDS:
+            return self._view(self._pre[:, self._block(PRE_FIELDS.index(name))])
+        if name in GATE_FIELDS:
+            return self._view(self._gates[:, self._block(GATE_FIELDS.index(name))])
+        if name in STATE_FIELDS:
+            return self._view(self._states[STATE_FIELDS.index(name)])
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every field by name (views), plus ``h0`` and ``c0``."""
+        out = {name: getattr(self, name) for name in TRACE_FIELDS}
+        out["h0"], out["c0"] = self.h0, self.c0
+        return out
+
+    # ---------------------------------------------------------------- access
+    def state_before(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(h, C)`` going into step index ``k`` (the initial state for ``k == 0``)."""
+        if not 0 <= k <= self._length:
+            raise IndexError(f"step {k} outside 0..{self._length}")
+        if k == 0:
+            return self.h0, self.c0
+        return self._states[4, k - 1], self._states[2, k - 1]
+
+    @property
+    def final_state(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(h, C)`` after the last step (the initial state of an empty trace)."""
+        return self.state_before(self._length)
+
+    def step_at(self, k: int) -> StepResult:
+        """The single step with row index ``k`` (0-based; negative counts from the end)."""
+        if k < 0:
+            k += self._length
+        if not 0 <= k < self._length:
+            raise IndexError(f"step {k} outside 0..{self._length - 1}")
+        h_prev, c_prev = self.state_before(k)
+        values = {name: getattr(self, name)[k] for name in TRACE_FIELDS}
+        return StepResult(hidden_prev=h_prev, cell_prev=c_prev, **values)
+
+    # --------------------------------------------------------------- editing
+    def truncate(self, length: int) -> None:
+        """Cut the trace back to its first ``length`` steps (kept bit for bit)."""
+        if not 0 <= length <= self._length:
+            raise IndexError(f"length {length} outside 0..{self._length}")
+        self._length = length
+
+    def append(self, result: StepResult) -> None:
+        """Add one step computed elsewhere (by :func:`simulator.engine.step`)."""
+        self.reserve(self._length + 1)
+        n = self._length
+        self._inputs[n] = result.inputs
+        for k, name in enumerate(PRE_FIELDS):
+            self._pre[n, self._block(k)] = getattr(result, name)
+        for k, name in enumerate(GATE_FIELDS):
+            self._gates[n, self._block(k)] = getattr(result, name)
+        for k, name in enumerate(STATE_FIELDS):
+            self._states[k, n] = getattr(result, name)
+        self._length = n + 1
+
+    def extend(self, params: LSTMParams, inputs: np.ndarray) -> None:
+        r"""Run ``params`` over ``inputs`` (T, D) from the trace's final state, appending T steps.
+
+        The fast path of :func:`simulator.engine.step`: the same equations,
+
+        .. math::
+
+            [f_t; i_t; ~C_t; o_t] &= [σ; σ; \tanh; σ](W x_t + b + U h_{t-1}) \\
+            C_t &= C_{t-1} ⊙ f_t + i_t ⊙ ~C_t                                  \\
+            h_t &= o_t ⊙ \tanh(C_t)
+
+        with the input projections W x_t + b of all T steps computed in one
+        matrix product, and σ(z) = ½·tanh(z/2) + ½ so that one tanh call
+        activates all four gates. Results are written in place into the
+        trace's preallocated rows.
+        """
+        if (params.input_size, params.hidden_size) != (self.input_size, self.hidden_size):
+            raise ValueError(
+                f"params of size D={params.input_size}, H={params.hidden_size} do not fit a trace "
+                f"of size D={self.input_size}, H={self.hidden_size}"
+            )
+        X = as_sequence(inputs, self.input_size, "inputs", self.dtype)
+        T = X.shape[0]
+        if T == 0:
+            return
+        H, start = self.hidden_size, self._length
+        self.reserve(start + T)
+        W, U, b = (a.astype(self.dtype, copy=False) for a in params.stacked)
+        U_T = np.ascontiguousarray(U.T)
+        # Per block of the four gates: scale into tanh, then scale and shift out of it.
+        pre_scale = np.repeat(np.array([0.5, 0.5, 1.0, 0.5], self.dtype), H)
+        post_add = np.repeat(np.array([0.5, 0.5, 0.0, 0.5], self.dtype), H)
+        f, i, g, o = (self._block(k) for k in range(4))
+
+        stop = start + T
+        inputs_rows = self._inputs[start:stop]
+        inputs_rows[:] = X
+        pre, gates = self._pre[start:stop], self._gates[start:stop]
+        forget_product, input_product, cell, cell_tanh, hidden = self._states[:, start:stop]
+        h_prev, c_prev = self.final_state
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.matmul(X, W.T, out=pre)                           # W x_t for every t at once
+            pre += b                                             # W x_t + b
+            for t in range(T):
+                z = pre[t]
+                z += h_prev @ U_T                                # z_t = W x_t + b + U h_{t-1}
+                a = gates[t]
+                np.multiply(z, pre_scale, out=a)
+                np.tanh(a, out=a)
+                a *= pre_scale
+                a += post_add                                    # a = [f_t; i_t; ~C_t; o_t]
+                np.multiply(c_prev, a[f], out=forget_product[t])  # C_{t-1} ⊙ f_t
+                np.multiply(a[i], a[g], out=input_product[t])     # i_t ⊙ ~C_t
+                np.add(forget_product[t], input_product[t], out=cell[t])  # C_t
+                np.tanh(cell[t], out=cell_tanh[t])               # tanh(C_t)
+                np.multiply(a[o], cell_tanh[t], out=hidden[t])   # h_t = o_t ⊙ tanh(C_t)
+                h_prev, c_prev = hidden[t], cell[t]
+        self._length = stop
+
+
+def run(
+    params: LSTMParams,
+    inputs: np.ndarray,
+    h0: np.ndarray | None = None,
+    c0: np.ndarray | None = None,
+) -> Trace:
+    """Run the cell over an input sequence of shape (T, D) from ``(h0, C0)`` (zeros by default).
+
+    Returns
+    -------
+    Trace
+        Every gate, product and state at every step (see :class:`Trace`).
+
+    Raises
+    ------
+    ValueError
+        If a shape is wrong or a value is NaN.
+    """
+    X = as_sequence(inputs, params.input_size, "inputs", params.dtype)
+    trace = Trace.for_params(params, h0, c0, capacity=max(X.shape[0], 1))
+    trace.extend(params, X)
+    return trace

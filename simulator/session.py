@@ -1,0 +1,328 @@
+"""The session model: what the user is looking at, Qt-free and observable.
+
+A :class:`Session` holds the weights, the input sequence, the initial state,
+the trace computed so far and the current time ``t`` (the number of steps
+taken, 0 ≤ t ≤ T). Views subscribe to its signals and send every user edit
+back through exactly one of its methods; they never touch engine arrays.
+
+Time and the trace: ``trace`` holds at least ``t`` steps. Stepping forward
+reuses a step already computed (so going back and forward again is bit-for-bit
+exact) or computes one more; stepping back only moves ``t``. An edit of the
+weights, of h0/c0 or of an input recomputes the trace from 0 to ``t``; what lay
+beyond ``t`` belonged to the old weights and is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from simulator.engine import GATES, PARTS, LSTMParams, StepResult, Trace, run
+from simulator.engine.validate import as_sequence, as_state
+from simulator.io.presets import Preset, load_preset
+
+DEFAULT_PRESET = "worked-example"
+PART_NAMES = (
+    "inputs",
+    "hidden_prev",
+    "cell_prev",
+    "forget_gate",
+    "input_gate",
+    "candidate",
+    "output_gate",
+    "forget_product",
+    "input_product",
+    "cell",
+    "cell_tanh",
+    "hidden",
+)
+"""Parts of the diagram that can be selected; each is a field of :class:`StepResult`."""
+
+
+class Signal:
+    """A minimal observer list: ``connect`` a callable, ``emit`` calls each in order."""
+
+    def __init__(self) -> None:
+        self._slots: list[Callable[..., Any]] = []
+
+    def connect(self, slot: Callable[..., Any]) -> None:
+        if slot not in self._slots:
+            self._slots.append(slot)
+
+    def disconnect(self, slot: Callable[..., Any]) -> None:
+        if slot in self._slots:
+            self._slots.remove(slot)
+
+    def emit(self, *args: Any) -> None:
+        for slot in list(self._slots):
+            slot(*args)
+
+
+class Session:
+    """One lesson or debugging session.
+
+    Signals (each a :class:`Signal`):
+
+    ``replaced()``
+        A new preset or file was loaded: sizes may have changed; rebuild.
+    ``params_changed()``
+        The weights changed.
+    ``initial_state_changed()``
+        h0 or c0 changed.
+    ``inputs_changed()``
+        The input sequence (or its step labels) changed.
+    ``trace_changed()``
+        The trace or ``t`` changed: anything showing values should redraw.
+    ``selection_changed(name)``
+        Another part of the diagram was selected (a name from :data:`PART_NAMES`).
+    """
+
+    def __init__(self, preset: Preset | str | None = DEFAULT_PRESET) -> None:
+        self.replaced = Signal()
+        self.params_changed = Signal()
+        self.initial_state_changed = Signal()
+        self.inputs_changed = Signal()
+        self.trace_changed = Signal()
+        self.selection_changed = Signal()
+        self._selected = "forget_gate"
+        if isinstance(preset, str):
+            preset = load_preset(preset)
+        if preset is None:
+            params = LSTMParams.random(2, 3, seed=0)
+            self._set_all(params, np.zeros((10, 2)), None, None, (), "", "Untitled")
+        else:
+            self._set_preset(preset)
+
+    # ------------------------------------------------------------ state read
+    @property
+    def params(self) -> LSTMParams:
+        return self._params
+
+    @property
+    def inputs(self) -> np.ndarray:
+        """The input sequence, (T, D), read-only."""
+        view = self._inputs.view()
+        view.flags.writeable = False
+        return view
+
+    @property
+    def step_labels(self) -> tuple[str, ...]:
+        """A label per step (words of a sentence, say), or empty."""
+        return self._step_labels
+
+    @property
+    def h0(self) -> np.ndarray:
+        return self._trace.h0
+
+    @property
+    def c0(self) -> np.ndarray:
+        return self._trace.c0
+
+    @property
+    def trace(self) -> Trace:
+        """The steps computed so far; at least ``t`` long."""
+        return self._trace
+
+    @property
+    def t(self) -> int:
+        """Steps taken: 0 shows the initial state, ``t`` shows step ``t`` (1-based)."""
+        return self._t
+
+    @property
+    def length(self) -> int:
+        """T, the length of the input sequence: ``t`` runs from 0 to T."""
+        return self._inputs.shape[0]
+
+    @property
+    def input_size(self) -> int:
+        return self._params.input_size
+
+    @property
+    def hidden_size(self) -> int:
+        return self._params.hidden_size
+
+    @property
+    def preset_name(self) -> str:
+        return self._preset_name
+
+    @property
+    def title(self) -> str:
+        return self._title
+
+    @property
+    def selected(self) -> str:
+        return self._selected
+
+    def current_step(self) -> StepResult | None:
+        """Every intermediate of step ``t``, or ``None`` at t = 0."""
+        return self._trace.step_at(self._t - 1) if self._t > 0 else None
+
+    def state(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(h_t, C_t)``: the state after ``t`` steps."""
+        return self._trace.state_before(self._t)
+
+    # ------------------------------------------------------------ time
+    def step(self) -> bool:
+        """One step forward; ``False`` (nothing changes) at the end of the inputs."""
+        if self._t >= self.length:
+            return False
+        self._ensure_computed(self._t + 1)
+        self._t += 1
+        self.trace_changed.emit()
+        return True
+
+    def back(self) -> bool:
+        """One step back; ``False`` at t = 0."""
+        if self._t == 0:
+            return False
+        self._t -= 1
+        self.trace_changed.emit()
+        return True
+
+    def reset(self) -> None:
+        """Back to t = 0."""
+        self.seek(0)
+
+    def seek(self, t: int) -> None:
+        """Go to step ``t`` (clamped to 0..T), computing what is missing."""
+        t = int(min(max(t, 0), self.length))
+        if t == self._t:
+            return
+        self._ensure_computed(t)
+        self._t = t
+        self.trace_changed.emit()
+
+    def _ensure_computed(self, t: int) -> None:
+        have = len(self._trace)
+        if t > have:
+            self._trace.extend(self._params, self._inputs[have:t])
+
+    # ------------------------------------------------------------ edits
+    def set_params(self, params: LSTMParams) -> None:
+        """Replace all weights (randomize, reset to preset, undo of either)."""
+        if (params.input_size, params.hidden_size) != (self.input_size, self.hidden_size):
+            raise ValueError(
+                f"weights of size D={params.input_size}, H={params.hidden_size} do not fit this "
+                f"session (D={self.input_size}, H={self.hidden_size})"
+            )
+        if params == self._params:
+            return
+        self._params = params
+        self._recompute()
+        self.params_changed.emit()
+        self.trace_changed.emit()
+
+    def set_weight(self, gate: str, part: str, index: tuple[int, ...], value: float) -> None:
+        """Change one weight: ``part`` is ``input`` (index (row, col)), ``recurrent`` or ``bias`` (row,)."""
+        current = self._params.part(gate, part)[tuple(index)]
+        if float(current) == float(value):
+            return
+        self.set_params(self._params.with_value(gate, part, index, value))
+
+    def set_initial_state(self, which: str, unit: int, value: float) -> None:
+        """Change one unit of ``h0`` or ``c0``."""
+        if which not in ("h0", "c0"):
+            raise ValueError(f"unknown initial state {which!r}; expected h0 or c0")
+        value = float(value)
+        if not np.isfinite(value):
+            raise ValueError(f"{which}[{unit}]: value must be finite, got {value}")
+        if not 0 <= unit < self.hidden_size:
+            raise ValueError(f"{which}: unit {unit} outside 0..{self.hidden_size - 1}")
+        state = {"h0": self.h0.copy(), "c0": self.c0.copy()}
+        if state[which][unit] == value:
+            return
+        state[which][unit] = value
+        self._trace = run(self._params, self._inputs[: self._t], state["h0"], state["c0"])
+        self.initial_state_changed.emit()
+        self.trace_changed.emit()
+
+    def set_initial_states(self, h0: np.ndarray, c0: np.ndarray) -> None:
+        """Replace both h0 and c0 (reset to preset, undo)."""
+        dtype = self._params.dtype
+        h0 = as_state(h0, self.hidden_size, "h0", dtype)
+        c0 = as_state(c0, self.hidden_size, "c0", dtype)
+        if np.array_equal(h0, self.h0) and np.array_equal(c0, self.c0):
+            return
+        self._trace = run(self._params, self._inputs[: self._t], h0, c0)
+        self.initial_state_changed.emit()
+        self.trace_changed.emit()
+
+    def set_input_value(self, row: int, dim: int, value: float) -> None:
+        """Change x of step ``row + 1`` in dimension ``dim``."""
+        if not 0 <= row < self.length or not 0 <= dim < self.input_size:
+            raise ValueError(f"input ({row}, {dim}) outside ({self.length}, {self.input_size})")
+        value = float(value)
+        if np.isnan(value):
+            raise ValueError(f"x[{row + 1}][{dim}]: NaN is not a value")
+        if self._inputs[row, dim] == value:
+            return
+        self._inputs[row, dim] = value
+        if row < len(self._trace):
+            self._trace.truncate(row)
+            self._ensure_computed(self._t)
+        self.inputs_changed.emit()
+        self.trace_changed.emit()
+
+    def set_inputs(self, inputs: np.ndarray, step_labels: tuple[str, ...] | list[str] = ()) -> None:
+        """Replace the whole input sequence (T may change; t is clamped to the new T)."""
+        X = as_sequence(inputs, self.input_size, "inputs", self._params.dtype).copy()
+        if X.shape[0] == 0:
+            raise ValueError("inputs: the sequence is empty")
+        labels = tuple(step_labels)
+        if labels and len(labels) != X.shape[0]:
+            raise ValueError(f"step labels: {len(labels)} labels for {X.shape[0]} steps")
+        self._inputs = X
+        self._step_labels = labels
+        self._t = min(self._t, X.shape[0])
+        self._recompute()
+        self.inputs_changed.emit()
+        self.trace_changed.emit()
+
+    def select(self, name: str) -> None:
+        """Select a part of the diagram (for the inspector and the weights panel)."""
+        if name not in PART_NAMES:
+            raise ValueError(f"unknown part {name!r}")
+        if name != self._selected:
+            self._selected = name
+            self.selection_changed.emit(name)
+
+    @staticmethod
+    def gate_of(name: str) -> str | None:
+        """The gate a part belongs to (``forget_gate`` → ``forget``), or ``None``."""
+        gate = name.removesuffix("_gate")
+        return gate if gate in GATES else None
+
+    # ------------------------------------------------------------ loading
+    def load_preset(self, preset: Preset | str) -> None:
+        """Replace everything with a preset (by name or loaded); t goes back to 0."""
+        if isinstance(preset, str):
+            preset = load_preset(preset)
+        self._set_preset(preset)
+        self.replaced.emit()
+        self.params_changed.emit()
+        self.initial_state_changed.emit()
+        self.inputs_changed.emit()
+        self.trace_changed.emit()
+
+    def _set_preset(self, preset: Preset) -> None:
+        self._set_all(
+            preset.params, preset.inputs, preset.h0, preset.c0, preset.step_labels, preset.name, preset.title
+        )
+
+    def _set_all(self, params, inputs, h0, c0, labels, name, title) -> None:
+        self._params = params
+        self._inputs = np.array(inputs, dtype=params.dtype)
+        self._step_labels = tuple(labels)
+        self._preset_name = name
+        self._title = title
+        self._t = 0
+        self._trace = Trace.for_params(params, h0, c0, capacity=max(self._inputs.shape[0], 1))
+
+    def _recompute(self) -> None:
+        """Recompute the trace from 0 to t with the current weights, inputs and initial state."""
+        self._trace = run(self._params, self._inputs[: self._t], self.h0, self.c0)
+
+
+__all__ = ["DEFAULT_PRESET", "PARTS", "PART_NAMES", "Session", "Signal"]

@@ -19,26 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from simulator.engine import GATES, PARTS, LSTMParams, StepResult, Trace, run
+from simulator.engine import LSTMParams, StepResult, Trace, run
 from simulator.engine.validate import as_sequence, as_state
 from simulator.io.presets import Preset, load_preset
+from simulator.parts import GATE_OF_PART, PART_NAMES
 
 DEFAULT_PRESET = "worked-example"
-PART_NAMES = (
-    "inputs",
-    "hidden_prev",
-    "cell_prev",
-    "forget_gate",
-    "input_gate",
-    "candidate",
-    "output_gate",
-    "forget_product",
-    "input_product",
-    "cell",
-    "cell_tanh",
-    "hidden",
-)
-"""Parts of the diagram that can be selected; each is a field of :class:`StepResult`."""
 
 
 class Signal:
@@ -291,8 +277,7 @@ class Session:
     @staticmethod
     def gate_of(name: str) -> str | None:
         """The gate a part belongs to (``forget_gate`` → ``forget``), or ``None``."""
-        gate = name.removesuffix("_gate")
-        return gate if gate in GATES else None
+        return GATE_OF_PART.get(name)
 
     # ------------------------------------------------------------ loading
     def load_preset(self, preset: Preset | str) -> None:
@@ -325,4 +310,4 @@ class Session:
         self._trace = run(self._params, self._inputs[: self._t], self.h0, self.c0)
 
 
-__all__ = ["DEFAULT_PRESET", "PARTS", "PART_NAMES", "Session", "Signal"]
+__all__ = ["DEFAULT_PRESET", "PART_NAMES", "Session", "Signal"]

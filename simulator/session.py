@@ -240,8 +240,8 @@ class Session:
         if not 0 <= row < self.length or not 0 <= dim < self.input_size:
             raise ValueError(f"input ({row}, {dim}) outside ({self.length}, {self.input_size})")
         value = float(value)
-        if np.isnan(value):
-            raise ValueError(f"x[{row + 1}][{dim}]: NaN is not a value")
+        if not np.isfinite(value):
+            raise ValueError(f"x[{row + 1}][{dim}]: value must be finite, got {value}")
         if self._inputs[row, dim] == value:
             return
         self._inputs[row, dim] = value

@@ -75,7 +75,7 @@ def step(
     Raises
     ------
     ValueError
-        If a shape is wrong or a value is NaN.
+        If a shape is wrong or a value is NaN or infinite.
     """
     dtype = params.dtype
     x = as_vector(x, params.input_size, "input x_t", dtype)

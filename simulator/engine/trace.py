@@ -38,8 +38,10 @@ class Trace:
         self.input_size = int(input_size)
         self.hidden_size = int(hidden_size)
         self.dtype = np.dtype(dtype)
-        self.h0 = as_state(h0, self.hidden_size, "h0", self.dtype)
-        self.c0 = as_state(c0, self.hidden_size, "c0", self.dtype)
+        # Own read-only copies: neither the caller nor a view can change the history.
+        self.h0 = as_state(h0, self.hidden_size, "h0", self.dtype).copy()
+        self.c0 = as_state(c0, self.hidden_size, "c0", self.dtype).copy()
+        self.h0.flags.writeable = self.c0.flags.writeable = False
         self._length = 0
         self._allocate(max(int(capacity), 1))
 
@@ -110,7 +112,9 @@ class Trace:
             raise IndexError(f"step {k} outside 0..{self._length}")
         if k == 0:
             return self.h0, self.c0
-        return self._states[4, k - 1], self._states[2, k - 1]
+        h, c = self._states[4, k - 1], self._states[2, k - 1]
+        h.flags.writeable = c.flags.writeable = False
+        return h, c
 
     @property
     def final_state(self) -> tuple[np.ndarray, np.ndarray]:
@@ -158,10 +162,12 @@ class Trace:
             C_t &= C_{t-1} ⊙ f_t + i_t ⊙ ~C_t                                  \\
             h_t &= o_t ⊙ \tanh(C_t)
 
-        with the input projections W x_t + b of all T steps computed in one
-        matrix product, and σ(z) = ½·tanh(z/2) + ½ so that one tanh call
-        activates all four gates. Results are written in place into the
-        trace's preallocated rows.
+        with σ(z) = ½·tanh(z/2) + ½ so that one tanh call activates all four
+        gates. Results are written in place into the trace's preallocated rows.
+        Each step's products are computed on their own (never as one matrix
+        product over all T steps, whose rounding depends on T), so that
+        extending step by step, or after :meth:`truncate`, gives bit for bit
+        the values of one long run.
         """
         if (params.input_size, params.hidden_size) != (self.input_size, self.hidden_size):
             raise ValueError(
@@ -175,7 +181,7 @@ class Trace:
         H, start = self.hidden_size, self._length
         self.reserve(start + T)
         W, U, b = (a.astype(self.dtype, copy=False) for a in params.stacked)
-        U_T = np.ascontiguousarray(U.T)
+        W_T, U_T = np.ascontiguousarray(W.T), np.ascontiguousarray(U.T)
         # Per block of the four gates: scale into tanh, then scale and shift out of it.
         pre_scale = np.repeat(np.array([0.5, 0.5, 1.0, 0.5], self.dtype), H)
         post_add = np.repeat(np.array([0.5, 0.5, 0.0, 0.5], self.dtype), H)
@@ -188,10 +194,10 @@ class Trace:
         forget_product, input_product, cell, cell_tanh, hidden = self._states[:, start:stop]
         h_prev, c_prev = self.final_state
         with np.errstate(over="ignore", invalid="ignore"):
-            np.matmul(X, W.T, out=pre)                           # W x_t for every t at once
-            pre += b                                             # W x_t + b
             for t in range(T):
                 z = pre[t]
+                np.matmul(X[t], W_T, out=z)                      # W x_t
+                z += b                                           # W x_t + b
                 z += h_prev @ U_T                                # z_t = W x_t + b + U h_{t-1}
                 a = gates[t]
                 np.multiply(z, pre_scale, out=a)
@@ -223,7 +229,7 @@ def run(
     Raises
     ------
     ValueError
-        If a shape is wrong or a value is NaN.
+        If a shape is wrong or a value is NaN or infinite.
     """
     X = as_sequence(inputs, params.input_size, "inputs", params.dtype)
     trace = Trace.for_params(params, h0, c0, capacity=max(X.shape[0], 1))

@@ -1,0 +1,1 @@
+"""The headless commands behind ``lstm-sim``: one module each."""

@@ -1,0 +1,50 @@
+"""Start the desktop app: one QApplication, the theme, the main window."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from simulator.ui.settings import APPLICATION, ORGANIZATION
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once), with the app's names, style and font."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setOrganizationName(ORGANIZATION)
+        app.setApplicationName(APPLICATION)
+        app.setApplicationDisplayName("LSTM Gate Simulator")
+        app.setStyle("Fusion")
+        font = QFont(app.font())
+        font.setPointSizeF(max(font.pointSizeF(), 10.0))
+        app.setFont(font)
+    return app  # type: ignore[return-value]
+
+
+def _report_unexpected(kind, value, tb) -> None:
+    """Show an unexpected error in a dialog and keep running (the details go to stderr too)."""
+    details = "".join(traceback.format_exception(kind, value, tb))
+    print(details, file=sys.stderr)
+    box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
+                      f"Something went wrong: {value}\nThe app keeps running; your work is unchanged.")
+    box.setDetailedText(details)
+    box.exec()
+
+
+def run_app(preset: str | None = None) -> int:
+    """Open the main window (with ``preset`` if given) and run until it is closed."""
+    app = application()
+    from simulator.session import Session
+    from simulator.ui.main_window import MainWindow
+
+    window = MainWindow(session=Session(preset)) if preset else MainWindow()
+    if preset:
+        window.settings.set("session/last_preset", preset)
+    sys.excepthook = _report_unexpected
+    window.show()
+    return app.exec()

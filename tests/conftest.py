@@ -6,3 +6,11 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _private_settings(tmp_path, monkeypatch):
+    """Every test reads and writes settings in its own temporary file."""
+    monkeypatch.setenv("LSTM_SIM_SETTINGS", str(tmp_path / "settings.conf"))

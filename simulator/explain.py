@@ -13,6 +13,7 @@ vectors show their first few entries and how many more there are.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+
 import numpy as np
 
 from simulator.engine import LSTMParams, StepResult
@@ -29,7 +30,12 @@ GATE_SUBSCRIPTS = {"forget": "f", "input": "i", "candidate": "C", "output": "o"}
 
 _WEIGHT_LETTERS = {"input": "W", "recurrent": "U", "bias": "b"}
 
-_GATE_OF_PART = {"forget_gate": "forget", "input_gate": "input", "candidate": "candidate", "output_gate": "output"}
+_GATE_OF_PART = {
+    "forget_gate": "forget",
+    "input_gate": "input",
+    "candidate": "candidate",
+    "output_gate": "output",
+}
 
 _PRODUCTS = {
     # part: (left factor, right factor)
@@ -40,8 +46,11 @@ _PRODUCTS = {
 
 _PLAIN_VALUES = ("inputs", "hidden_prev", "cell_prev")
 
-_START_SYMBOLS = {"inputs": ("x_1", "x<sub>1</sub>"), "hidden_prev": ("h_0", "h<sub>0</sub>"),
-                  "cell_prev": ("C_0", "C<sub>0</sub>")}
+_START_SYMBOLS = {
+    "inputs": ("x_1", "x<sub>1</sub>"),
+    "hidden_prev": ("h_0", "h<sub>0</sub>"),
+    "cell_prev": ("C_0", "C<sub>0</sub>"),
+}
 
 
 def weight_symbol(gate: str, part: str, html: bool = False) -> str:
@@ -91,7 +100,8 @@ def formula(part: str, step: StepResult, params: LSTMParams, decimals: int = 2) 
     Returns
     -------
     str
-        For example ``"f_t = σ(W_f x_t + U_f h_{t-1} + b_f) = σ([-30.00, 0.00, 30.00]) = [0.00, 0.50, 1.00]"``.
+        For example
+        ``"f_t = σ(W_f x_t + U_f h_{t-1} + b_f) = σ([-30.00, 0.00, 30.00]) = [0.00, 0.50, 1.00]"``.
 
     Raises
     ------
@@ -191,12 +201,12 @@ def _compose(
         return f"{symbol(part)} = {activation}({dense}) = {activation}({pre}) = {result}"
     if part in _PRODUCTS:
         left, right = _PRODUCTS[part]
-        pairs = zip(_head(getattr(step, left)), _head(getattr(step, right)))
+        pairs = zip(_head(getattr(step, left)), _head(getattr(step, right)), strict=True)
         terms = [_product(a, b, decimals) for a, b in pairs]
         lhs = f"{symbol(part)} = {symbol(left)} ⊙ {symbol(right)}" if part == "hidden" else symbol(part)
         return f"{lhs} = {_bracket(terms, H)} = {result}"
     if part == "cell":
-        pairs = zip(_head(step.forget_product), _head(step.input_product))
+        pairs = zip(_head(step.forget_product), _head(step.input_product), strict=True)
         terms = [_sum(p, q, decimals) for p, q in pairs]
         definition = f"{symbol('forget_product')} + {symbol('input_product')}"
         return f"{symbol('cell')} = {definition} = {_bracket(terms, H)} = {result}"

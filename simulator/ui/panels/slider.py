@@ -39,7 +39,12 @@ class ValueSlider(QWidget):
     """The user let go of the slider."""
 
     def __init__(
-        self, label: str, tooltip: str, limit: float = 6.0, label_width: int = 0, parent: QWidget | None = None
+        self,
+        label: str,
+        tooltip: str,
+        limit: float = 6.0,
+        label_width: int = 0,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.label = QLabel(label)

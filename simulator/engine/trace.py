@@ -162,12 +162,12 @@ class Trace:
             C_t &= C_{t-1} ⊙ f_t + i_t ⊙ ~C_t                                  \\
             h_t &= o_t ⊙ \tanh(C_t)
 
-        with σ(z) = ½·tanh(z/2) + ½ so that one tanh call activates all four
-        gates. Results are written in place into the trace's preallocated rows.
-        Each step's products are computed on their own (never as one matrix
-        product over all T steps, whose rounding depends on T), so that
-        extending step by step, or after :meth:`truncate`, gives bit for bit
-        the values of one long run.
+        with the input projections W x_t + b of all T steps computed in one
+        matrix product, and σ(z) = ½·tanh(z/2) + ½ so that one tanh call
+        activates all four gates. Results are written in place into the
+        trace's preallocated rows. (The batched product may round the last bit
+        differently from T one-row products; a trace already computed is never
+        recomputed when stepping back and forth, so what is shown stays exact.)
         """
         if (params.input_size, params.hidden_size) != (self.input_size, self.hidden_size):
             raise ValueError(
@@ -181,7 +181,7 @@ class Trace:
         H, start = self.hidden_size, self._length
         self.reserve(start + T)
         W, U, b = (a.astype(self.dtype, copy=False) for a in params.stacked)
-        W_T, U_T = np.ascontiguousarray(W.T), np.ascontiguousarray(U.T)
+        U_T = U.T  # a view: BLAS reads it transposed, nothing is copied
         # Per block of the four gates: scale into tanh, then scale and shift out of it.
         pre_scale = np.repeat(np.array([0.5, 0.5, 1.0, 0.5], self.dtype), H)
         post_add = np.repeat(np.array([0.5, 0.5, 0.0, 0.5], self.dtype), H)
@@ -194,10 +194,10 @@ class Trace:
         forget_product, input_product, cell, cell_tanh, hidden = self._states[:, start:stop]
         h_prev, c_prev = self.final_state
         with np.errstate(over="ignore", invalid="ignore"):
+            np.matmul(X, W.T, out=pre)                           # W x_t for every t at once
+            pre += b                                             # W x_t + b
             for t in range(T):
                 z = pre[t]
-                np.matmul(X[t], W_T, out=z)                      # W x_t
-                z += b                                           # W x_t + b
                 z += h_prev @ U_T                                # z_t = W x_t + b + U h_{t-1}
                 a = gates[t]
                 np.multiply(z, pre_scale, out=a)

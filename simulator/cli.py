@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("--preset", metavar="NAME", help="open the window with this preset")
+    parser.add_argument("--quit-after", type=_non_negative_int, metavar="MS",
+                        help="close the window after MS milliseconds (for demos and smoke tests)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     run = commands.add_parser("run", help="run a preset over an input sequence and print every gate and state")
@@ -121,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return screenshot_command(args)
         from simulator.ui.app import run_app
 
-        return run_app(preset=args.preset)
+        return run_app(preset=args.preset, quit_after_ms=args.quit_after)
     except (UsageError, LoadError, ValueError, OSError) as exc:
         print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE

@@ -60,8 +60,11 @@ def test_run_reads_npy_and_writes_csv(tmp_path):
 def test_presets_lists_names_and_descriptions(capsys):
     assert main(["presets"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("worked-example")
-    assert "forget gate" in out
+    from simulator.io.presets import preset_names
+
+    starts = [line.split()[0] for line in out.splitlines() if line and not line.startswith(" ")]
+    assert starts == preset_names() and "worked-example" in starts
+    assert "Worked example: the forget gate" in out
 
 
 @pytest.mark.parametrize(

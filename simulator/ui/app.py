@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import traceback
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -36,8 +37,11 @@ def _report_unexpected(kind, value, tb) -> None:
     box.exec()
 
 
-def run_app(preset: str | None = None) -> int:
-    """Open the main window (with ``preset`` if given) and run until it is closed."""
+def run_app(preset: str | None = None, quit_after_ms: int | None = None) -> int:
+    """Open the main window (with ``preset`` if given) and run until it is closed.
+
+    With ``quit_after_ms`` the window closes itself (saving its settings) after that long.
+    """
     app = application()
     from simulator.session import Session
     from simulator.ui.main_window import MainWindow
@@ -47,4 +51,6 @@ def run_app(preset: str | None = None) -> int:
         window.settings.set("session/last_preset", preset)
     sys.excepthook = _report_unexpected
     window.show()
+    if quit_after_ms is not None:
+        QTimer.singleShot(quit_after_ms, window.close)
     return app.exec()

@@ -21,6 +21,7 @@ import numpy as np
 
 from simulator.engine import LSTMParams, StepResult, Trace, run
 from simulator.engine.validate import as_sequence, as_state
+from simulator.io.lessons import Lesson
 from simulator.io.presets import Preset, load_preset
 from simulator.parts import GATE_OF_PART, PART_NAMES
 
@@ -285,11 +286,40 @@ class Session:
         if isinstance(preset, str):
             preset = load_preset(preset)
         self._set_preset(preset)
+        self._announce_replaced()
+
+    def _announce_replaced(self) -> None:
         self.replaced.emit()
         self.params_changed.emit()
         self.initial_state_changed.emit()
         self.inputs_changed.emit()
+        self.selection_changed.emit(self._selected)
         self.trace_changed.emit()
+
+    def snapshot(self, view: dict[str, object] | None = None) -> Lesson:
+        """The whole state as a :class:`~simulator.io.lessons.Lesson`, ready to save."""
+        return Lesson(
+            params=self._params,
+            inputs=self._inputs.copy(),
+            h0=self.h0.copy(),
+            c0=self.c0.copy(),
+            t=self._t,
+            step_labels=self._step_labels,
+            preset_name=self._preset_name,
+            title=self._title,
+            view={"selected": self._selected, **(view or {})},
+        )
+
+    def restore(self, lesson: Lesson) -> None:
+        """Replace everything with a saved lesson, at its saved step."""
+        self._set_all(lesson.params, lesson.inputs, lesson.h0, lesson.c0, lesson.step_labels,
+                      lesson.preset_name, lesson.title)
+        selected = lesson.view.get("selected")
+        if isinstance(selected, str) and selected in PART_NAMES:
+            self._selected = selected
+        self._ensure_computed(lesson.t)
+        self._t = lesson.t
+        self._announce_replaced()
 
     def _set_preset(self, preset: Preset) -> None:
         self._set_all(

@@ -1,0 +1,350 @@
+"""History plots: h_t, C_t and the four gates of every unit over time, with a shared time cursor.
+
+One pyqtgraph plot per field, stacked, x axes linked, x = step number (row
+``k`` of the trace is step ``k + 1``). Up to :data:`MAX_CURVE_UNITS` units get a
+curve each; wider layers get a units × time heatmap. A movable vertical
+cursor in every plot marks ``session.t``; dragging it or clicking a plot seeks.
+Curves are built once per preset and fed views of the trace with ``setData``,
+and only when the trace itself changed: moving through computed steps only
+moves the cursors.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from os import PathLike
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.exporters
+from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from simulator.engine import Trace
+from simulator.parts import PARTS
+from simulator.session import Session
+from simulator.session import Signal as SessionSignal
+from simulator.ui.plots_heatmap import CurveTrack, HeatmapTrack, Track
+
+FIELDS = ("hidden", "cell", "forget_gate", "input_gate", "candidate", "output_gate")
+"""The trace fields plotted, top to bottom."""
+
+MAX_CURVE_UNITS = 16
+"""Layers up to this many units get one curve per unit; wider ones get heatmaps."""
+
+MAX_WORD_TICKS = 40
+"""Step labels (words) become x tick labels for sequences up to this long."""
+
+_AXIS_WIDTH = 46
+_TITLE_HEIGHT = 20
+_FOREGROUND = "#333333"
+_GRID_ALPHA = 0.15
+_CURSOR = "#c00000"
+_WORD_STRIDES = (1, 2, 5, 10, 20)
+
+
+def nearest_step(x: float) -> int:
+    """The step number nearest to x (halves round up, so the cursor snaps evenly)."""
+    return math.floor(x + 0.5)
+
+
+def _disconnect_all(slots: list[tuple[SessionSignal, Callable[[], None]]]) -> None:
+    for signal, slot in slots:
+        signal.disconnect(slot)
+
+
+class StepAxis(pg.AxisItem):
+    """A time axis: ticks only at whole steps, labelled with the step's word when words are set."""
+
+    def __init__(self) -> None:
+        super().__init__("bottom")
+        self._words: tuple[str, ...] = ()
+        self._widest = 0
+
+    def set_words(self, words: tuple[str, ...]) -> None:
+        """Label step ``k`` with ``words[k - 1]`` (empty: label steps with their numbers)."""
+        self._words = tuple(words)
+        metrics = QFontMetrics(self.style["tickFont"] or self.font())
+        self._widest = max((metrics.horizontalAdvance(word) for word in self._words), default=0)
+        self.picture = None
+        self.update()
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
+        if not self._words:
+            levels = super().tickValues(minVal, maxVal, size)
+            whole = [(spacing, values) for spacing, values in levels if spacing >= 1]
+            return whole or [(1.0, [float(k) for k in range(math.ceil(minVal), math.floor(maxVal) + 1)])]
+        pixels_per_step = size / max(maxVal - minVal, 1e-9)
+        room = self._widest + 10
+        stride = next((s for s in _WORD_STRIDES if s * pixels_per_step >= room), len(self._words))
+        first = max(1, math.ceil(minVal / stride)) * stride
+        last = min(math.floor(maxVal), len(self._words))
+        return [(float(stride), [float(k) for k in range(first, last + 1, stride)])]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if not self._words:
+            return super().tickStrings(values, scale, spacing)
+        count = len(self._words)
+        return [self._words[int(v) - 1] if float(v).is_integer() and 1 <= v <= count else "" for v in values]
+
+
+class HistoryPlots(QWidget):
+    """Plots over time of every unit's h_t, C_t and gates, with a time cursor synced to the session.
+
+    Parameters
+    ----------
+    session : Session
+        The model shown; the only call made on it is :meth:`Session.seek`.
+    parent : QWidget, optional
+        The Qt parent.
+
+    Attributes
+    ----------
+    hovered : Signal(str)
+        The value under the mouse, e.g. ``"step 12 · C_t[1] = 0.53"``; ``""`` when the mouse leaves.
+    """
+
+    hovered = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._tracks: dict[str, Track] = {}
+        self._values: dict[str, np.ndarray] = {}
+        self._steps = np.arange(1, 2, dtype=np.float64)
+        self._shown_trace: Trace | None = None
+        self._shown_length = -1
+        self._dirty = True
+        self._moving_cursors = False
+        self._following = True
+        self._hover_text = ""
+
+        self._view = pg.GraphicsLayoutWidget(self)
+        self._view.setBackground("w")
+        self._view.ci.setContentsMargins(4, 4, 4, 4)
+        self._view.ci.setSpacing(2)
+        self._view.setToolTip("Click or drag the cursor to go to a step; double-click to show all steps.")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._view)
+
+        self._legend = pg.LegendItem(colCount=1, labelTextColor=_FOREGROUND, frame=False, horSpacing=12)
+        self._plots: dict[str, pg.PlotItem] = {}
+        self._cursors: list[pg.InfiniteLine] = []
+        for row, field in enumerate(FIELDS, start=1):
+            self._plots[field] = self._make_plot(field, row)
+
+        scene = self._view.scene()
+        scene.sigMouseClicked.connect(self._on_clicked)
+        scene.sigMouseMoved.connect(self._on_mouse_moved)
+        slots = [
+            (session.replaced, self._on_replaced),
+            (session.trace_changed, self._on_trace_changed),
+            (session.inputs_changed, self._on_inputs_changed),
+            (session.params_changed, self._mark_dirty),
+            (session.initial_state_changed, self._mark_dirty),
+        ]
+        for signal, slot in slots:
+            signal.connect(slot)
+        self.destroyed.connect(lambda *_: _disconnect_all(slots))
+        self._on_replaced()
+        self._on_trace_changed()
+
+    # ------------------------------------------------------------ public API
+    def plot_item(self, field: str) -> pg.PlotItem:
+        """The plot of a field of :data:`FIELDS`."""
+        return self._plots[field]
+
+    def curve(self, field: str, unit: int) -> pg.PlotDataItem | None:
+        """The curve of ``unit`` in a field's plot, or ``None`` (heatmap mode, or no such unit)."""
+        track = self._tracks[field]
+        if isinstance(track, CurveTrack) and 0 <= unit < len(track.curves):
+            return track.curves[unit]
+        return None
+
+    def heatmap(self, field: str) -> pg.ImageItem | None:
+        """A field's units × time image (row = unit, column = step), or ``None`` in curve mode."""
+        track = self._tracks[field]
+        return track.image if isinstance(track, HeatmapTrack) else None
+
+    def cursor_position(self) -> float:
+        """Where the time cursors stand (all are kept at the same x)."""
+        return float(self._cursors[0].value())
+
+    def export_png(self, path: str | PathLike[str]) -> None:
+        """Save all plots as one PNG image.
+
+        Raises
+        ------
+        OSError
+            If the file cannot be written.
+        """
+        image = pyqtgraph.exporters.ImageExporter(self._view.scene()).export(toBytes=True)
+        if not image.save(str(path), "PNG"):
+            raise OSError(f"cannot write {path}")
+
+    # ------------------------------------------------------------ building
+    def _make_plot(self, field: str, row: int) -> pg.PlotItem:
+        plot: pg.PlotItem = self._view.addPlot(row=row, col=0, axisItems={"bottom": StepAxis()})
+        info = PARTS[field]
+        plot.setTitle(f"<b>{info.html}</b>&nbsp; {info.title}", size="10pt", color=_FOREGROUND)
+        plot.titleLabel.setAttr("justify", "left")
+        plot.titleLabel.setMaximumHeight(_TITLE_HEIGHT)
+        plot.layout.setRowFixedHeight(0, _TITLE_HEIGHT)
+        plot.hideButtons()
+        plot.setMenuEnabled(False)
+        plot.setMouseEnabled(x=True, y=False)
+        plot.showGrid(x=True, y=True, alpha=_GRID_ALPHA)
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setPen("#999999")
+            axis.setTextPen(_FOREGROUND)
+        plot.getAxis("left").setWidth(_AXIS_WIDTH)
+        if row > 1:
+            plot.setXLink(self._plots[FIELDS[0]])
+        if row < len(FIELDS):
+            plot.getAxis("bottom").setStyle(showValues=False)
+        else:
+            plot.setLabel("bottom", "step")
+        plot.vb.sigRangeChangedManually.connect(self._on_zoomed)
+        cursor = pg.InfiniteLine(
+            pos=0,
+            angle=90,
+            movable=True,
+            pen=pg.mkPen(_CURSOR, width=2),
+            hoverPen=pg.mkPen(_CURSOR, width=5),
+            label="t = {value:.0f}" if row == 1 else None,
+            labelOpts={"position": 0.9, "color": _CURSOR, "fill": (255, 255, 255, 210), "movable": False},
+        )
+        cursor.setZValue(10)
+        cursor.sigPositionChanged.connect(self._on_cursor_moved)
+        cursor.sigPositionChangeFinished.connect(self._on_cursor_released)
+        plot.addItem(cursor, ignoreBounds=True)
+        self._cursors.append(cursor)
+        return plot
+
+    def _on_replaced(self) -> None:
+        hidden_size = self._session.hidden_size
+        for track in self._tracks.values():
+            track.remove()
+        if self._legend.scene() is not None:
+            self._view.ci.removeItem(self._legend)
+        self._legend.clear()
+        for field, plot in self._plots.items():
+            if hidden_size <= MAX_CURVE_UNITS:
+                self._tracks[field] = CurveTrack(plot, field, hidden_size)
+            else:
+                self._tracks[field] = HeatmapTrack(plot, field, hidden_size)
+        top = self._tracks[FIELDS[0]]
+        if isinstance(top, CurveTrack):
+            self._legend.setColumnCount(min(hidden_size, 8))
+            for unit, curve in enumerate(top.curves):
+                self._legend.addItem(curve, f"unit {unit}")
+            self._view.ci.addItem(self._legend, row=0, col=0)
+        self._following = True
+        self._on_inputs_changed()
+
+    # ------------------------------------------------------------ session → view
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+
+    def _on_inputs_changed(self) -> None:
+        self._dirty = True
+        labels = self._session.step_labels
+        words = labels if len(labels) <= MAX_WORD_TICKS else ()
+        for plot in self._plots.values():
+            plot.getAxis("bottom").set_words(words)
+
+    def _on_trace_changed(self) -> None:
+        trace = self._session.trace
+        length = len(trace)
+        if self._dirty or trace is not self._shown_trace or length != self._shown_length:
+            self._show_trace(trace, length)
+        self._move_cursors(self._session.t)
+
+    def _show_trace(self, trace: Trace, length: int) -> None:
+        if length > len(self._steps):
+            self._steps = np.arange(1, max(length, 2 * len(self._steps)) + 1, dtype=np.float64)
+            self._steps.flags.writeable = False
+        steps = self._steps[:length]
+        for field, track in self._tracks.items():
+            self._values[field] = values = getattr(trace, field)
+            track.set_data(steps, values)
+        self._shown_trace, self._shown_length = trace, length
+        if self._following:
+            self._show_all(force=self._dirty)
+        self._dirty = False
+
+    def _show_all(self, force: bool = False) -> None:
+        """Show steps 0..L with a margin, re-ranging only when L leaves the margin (cheap playback)."""
+        length = self._shown_length
+        margin = max(0.5, 0.02 * length)
+        plot = self._plots[FIELDS[0]]
+        high = plot.viewRange()[0][1]
+        if force or not length <= high <= length + 2 * margin:
+            plot.setXRange(-margin, max(length, 1) + margin, padding=0)
+
+    def _move_cursors(self, t: float) -> None:
+        self._moving_cursors = True
+        try:
+            for cursor in self._cursors:
+                cursor.setValue(t)
+        finally:
+            self._moving_cursors = False
+
+    # ------------------------------------------------------------ user → session
+    def _on_cursor_moved(self, cursor: pg.InfiniteLine) -> None:
+        if not self._moving_cursors:
+            self._session.seek(nearest_step(cursor.value()))
+
+    def _on_cursor_released(self, cursor: pg.InfiniteLine) -> None:
+        self._on_cursor_moved(cursor)
+        self._move_cursors(self._session.t)
+
+    def _on_zoomed(self, *_: object) -> None:
+        self._following = False
+
+    def _plot_under(self, scene_pos: QPointF) -> tuple[str, QPointF] | None:
+        for field, plot in self._plots.items():
+            if plot.vb.sceneBoundingRect().contains(scene_pos):
+                return field, plot.vb.mapSceneToView(scene_pos)
+        return None
+
+    def _on_clicked(self, event: MouseClickEvent) -> None:
+        hit = self._plot_under(event.scenePos())
+        if hit is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        if event.double():
+            self._following = True
+            self._show_all(force=True)
+        else:
+            self._session.seek(nearest_step(hit[1].x()))
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        hit = self._plot_under(scene_pos)
+        self._set_hover_text("" if hit is None else self._describe(hit[0], hit[1]))
+
+    def _describe(self, field: str, point: QPointF) -> str:
+        values = self._values.get(field)
+        if values is None or len(values) == 0:
+            return ""
+        row = min(max(nearest_step(point.x()), 1), len(values)) - 1
+        unit = self._tracks[field].unit_at(values[row], point.y())
+        labels = self._session.step_labels
+        word = f" “{labels[row]}”" if row < len(labels) else ""
+        return f"step {row + 1}{word} · {PARTS[field].symbol}[{unit}] = {values[row, unit]:.3g}"
+
+    def _set_hover_text(self, text: str) -> None:
+        if text != self._hover_text:
+            self._hover_text = text
+            self.hovered.emit(text)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._set_hover_text("")
+        super().leaveEvent(event)
+
+
+__all__ = ["FIELDS", "MAX_CURVE_UNITS", "MAX_WORD_TICKS", "HistoryPlots", "StepAxis", "nearest_step"]

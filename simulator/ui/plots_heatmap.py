@@ -1,0 +1,173 @@
+"""What a history plot draws: one curve per unit, or a units × time heatmap for wide layers.
+
+Both tracks take the same data, a trace field of shape (L, H) whose row ``k``
+is step ``k + 1`` and is drawn at x = k + 1, and answer the same question for
+the hover read-out: which unit is at height ``y``?
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Protocol
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+
+from simulator.ui import colors
+
+UNIT_COLORS = (
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#B8A200",  # yellow, darkened to read on white
+)
+"""Okabe–Ito colours, safe for the common colour blindnesses; units 8..15 repeat them dashed."""
+
+FIXED_Y = {
+    "forget_gate": (0.0, 1.0),
+    "input_gate": (0.0, 1.0),
+    "output_gate": (0.0, 1.0),
+    "candidate": (-1.0, 1.0),
+}
+"""Fields whose curves have a fixed y range (σ and tanh outputs); the states auto-range."""
+
+
+def end_ticks(low: float, high: float) -> list[list[tuple[float, str]]]:
+    """Tick levels for an axis that shows only its two ends and their middle."""
+    return [[(value, f"{value:g}") for value in (low, (low + high) / 2, high)]]
+
+
+def unit_pen(unit: int) -> pg.QtGui.QPen:
+    """The pen of unit ``unit``'s curve: an Okabe–Ito colour, solid for 0..7, dashed for 8..15.
+
+    Dashed pens stay 1 px wide: Qt draws wide dashed polylines of thousands of points very slowly.
+    """
+    color = UNIT_COLORS[unit % len(UNIT_COLORS)]
+    if unit // len(UNIT_COLORS) % 2:
+        return pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine)
+    return pg.mkPen(color, width=1.5)
+
+
+class Track(Protocol):
+    """The contents of one history plot."""
+
+    def set_data(self, steps: np.ndarray, values: np.ndarray) -> None:
+        """Show ``values`` (L, H) at x = ``steps`` (L,); both are kept as views, not copied."""
+
+    def unit_at(self, row: np.ndarray, y: float) -> int:
+        """The unit shown at height ``y`` in the step whose values are ``row`` (H,)."""
+
+    def remove(self) -> None:
+        """Take every item this track added out of its plot and layout."""
+
+
+class CurveTrack:
+    """One curve per unit, clipped to the view and peak-downsampled for long histories.
+
+    Parameters
+    ----------
+    plot : pg.PlotItem
+        The plot to draw in.
+    field : str
+        The trace field shown (sets the y range: fixed for gates, auto for states).
+    hidden_size : int
+        H, the number of curves.
+    """
+
+    def __init__(self, plot: pg.PlotItem, field: str, hidden_size: int) -> None:
+        self._plot = plot
+        self.curves: list[pg.PlotDataItem] = []
+        for unit in range(hidden_size):
+            # Peak downsampling keeps each pixel column's min and max: one bucket per pixel is enough.
+            curve = plot.plot(pen=unit_pen(unit), name=f"unit {unit}", autoDownsampleFactor=1.0)
+            curve.setClipToView(True)
+            curve.setDownsampling(auto=True, method="peak")
+            self.curves.append(curve)
+        plot.invertY(False)
+        axis = plot.getAxis("left")
+        axis.setLabel(None)
+        if field in FIXED_Y:
+            axis.setTicks(end_ticks(*FIXED_Y[field]))
+            plot.setYRange(*FIXED_Y[field], padding=0.08)
+        else:
+            axis.setTicks(None)
+            plot.enableAutoRange(axis="y")
+            plot.setAutoVisible(y=True)
+
+    def set_data(self, steps: np.ndarray, values: np.ndarray) -> None:
+        for unit, curve in enumerate(self.curves):
+            curve.setData(steps, values[:, unit])
+
+    def unit_at(self, row: np.ndarray, y: float) -> int:
+        distance = np.abs(np.nan_to_num(row, nan=np.inf) - y)
+        return int(np.argmin(distance))
+
+    def remove(self) -> None:
+        for curve in self.curves:
+            self._plot.removeItem(curve)
+        self.curves.clear()
+
+
+class HeatmapTrack:
+    """A units × time image: column ``k`` is step ``k + 1``, row ``u`` is unit ``u`` (top to bottom).
+
+    Parameters
+    ----------
+    plot : pg.PlotItem
+        The plot to draw in; a colour bar is added at its right.
+    field : str
+        The trace field shown (sets the colour map and its levels).
+    hidden_size : int
+        H, the number of rows.
+    """
+
+    def __init__(self, plot: pg.PlotItem, field: str, hidden_size: int) -> None:
+        self._plot, self._field, self._hidden_size = plot, field, hidden_size
+        self._kind = colors.kind_of(field)
+        self._levels = colors.value_range(self._kind)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setAutoDownsample(True)
+        plot.addItem(self.image)
+        plot.invertY(True)
+        axis = plot.getAxis("left")
+        axis.setLabel("unit")
+        axis.setTicks(None)
+        plot.setYRange(-0.5, hidden_size - 0.5, padding=0)
+        self.bar = pg.ColorBarItem(
+            values=self._levels, colorMap=colors.colormap(self._kind), interactive=False, width=10
+        )
+        self.bar.axis.setTextPen(axis.textPen())
+        self.bar.axis.setTicks(end_ticks(*self._levels))
+        self.bar.setImageItem(self.image, insert_in=plot)
+
+    def set_data(self, steps: np.ndarray, values: np.ndarray) -> None:
+        length = values.shape[0]
+        if length == 0:
+            self.image.clear()
+            return
+        if self._field == "cell":
+            self._levels = colors.value_range(self._kind, _nice_limit(values))
+            self.bar.axis.setTicks(end_ticks(*self._levels))
+        self.image.setImage(values.T, levels=self._levels, autoLevels=False)
+        self.image.setRect(QRectF(steps[0] - 0.5, -0.5, length, self._hidden_size))
+
+    def unit_at(self, row: np.ndarray, y: float) -> int:
+        return int(min(max(math.floor(y + 0.5), 0), self._hidden_size - 1))
+
+    def remove(self) -> None:
+        self._plot.removeItem(self.image)
+        self._plot.layout.removeItem(self.bar)
+        self.bar.scene().removeItem(self.bar)
+
+
+def _nice_limit(values: np.ndarray) -> float:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... that covers the finite ``|values|`` (C_t grows past 1)."""
+    magnitudes = np.abs(values)
+    peak = float(np.max(magnitudes, where=np.isfinite(magnitudes), initial=1.0))
+    decade = 10.0 ** math.floor(math.log10(peak))
+    return next(m * decade for m in (1.0, 2.0, 5.0, 10.0) if m * decade >= peak)

@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="LSTM Gate Simulator: the inside of an LSTM cell, made visible. "
-        "Without a command, opens the desktop window.",
+        "Without a command, opens the desktop window; `lstm-sim FILE.lstm.json` opens a saved lesson.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("--preset", metavar="NAME", help="open the window with this preset")
@@ -101,9 +101,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``lstm-sim``; returns the exit code."""
     from simulator.io.errors import LoadError
 
-    args = None
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lesson = None
+    if argv and argv[0].endswith(".lstm.json"):
+        lesson, argv = Path(argv[0]), argv[1:]  # `lstm-sim FILE.lstm.json [options]` opens a lesson
     try:
         args = build_parser().parse_args(argv)
+        if lesson is not None and args.command is not None:
+            raise UsageError(f"a lesson file opens the window; it does not go with '{args.command}'")
         if args.version:
             from simulator import __version__
 
@@ -123,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return screenshot_command(args)
         from simulator.ui.app import run_app
 
-        return run_app(preset=args.preset, quit_after_ms=args.quit_after)
+        return run_app(preset=args.preset, lesson=lesson, quit_after_ms=args.quit_after)
     except (UsageError, LoadError, ValueError, OSError) as exc:
         print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE

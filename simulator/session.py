@@ -139,6 +139,11 @@ class Session:
         return self._title
 
     @property
+    def description(self) -> str:
+        """What the lesson shows, in one line (from the preset)."""
+        return self._description
+
+    @property
     def selected(self) -> str:
         return self._selected
 
@@ -307,13 +312,14 @@ class Session:
             step_labels=self._step_labels,
             preset_name=self._preset_name,
             title=self._title,
+            description=self._description,
             view={"selected": self._selected, **(view or {})},
         )
 
     def restore(self, lesson: Lesson) -> None:
         """Replace everything with a saved lesson, at its saved step."""
         self._set_all(lesson.params, lesson.inputs, lesson.h0, lesson.c0, lesson.step_labels,
-                      lesson.preset_name, lesson.title)
+                      lesson.preset_name, lesson.title, lesson.description)
         selected = lesson.view.get("selected")
         if isinstance(selected, str) and selected in PART_NAMES:
             self._selected = selected
@@ -323,15 +329,17 @@ class Session:
 
     def _set_preset(self, preset: Preset) -> None:
         self._set_all(
-            preset.params, preset.inputs, preset.h0, preset.c0, preset.step_labels, preset.name, preset.title
+            preset.params, preset.inputs, preset.h0, preset.c0, preset.step_labels, preset.name, preset.title,
+            preset.description,
         )
 
-    def _set_all(self, params, inputs, h0, c0, labels, name, title) -> None:
+    def _set_all(self, params, inputs, h0, c0, labels, name, title, description="") -> None:
         self._params = params
         self._inputs = np.array(inputs, dtype=params.dtype)
         self._step_labels = tuple(labels)
         self._preset_name = name
         self._title = title
+        self._description = description
         self._t = 0
         self._trace = Trace.for_params(params, h0, c0, capacity=max(self._inputs.shape[0], 1))
 

@@ -36,6 +36,7 @@ class Lesson:
     step_labels: tuple[str, ...] = ()
     preset_name: str = ""
     title: str = ""
+    description: str = ""
     view: dict[str, object] = field(default_factory=dict)
     """Display settings (theme, selected part, …): strings, numbers and booleans only."""
 
@@ -45,6 +46,7 @@ class Lesson:
             "version": LESSON_VERSION,
             "preset": self.preset_name,
             "title": self.title,
+            "description": self.description,
             "input_size": self.params.input_size,
             "hidden_size": self.params.hidden_size,
             "weights": self.params.to_gates(),
@@ -131,13 +133,14 @@ def parse_lesson(data: object, path: Path) -> Lesson:
         if any(isinstance(v, float) and not math.isfinite(v) for v in view.values()):
             raise ValueError("view: numbers must be finite")
         preset, title = data.get("preset", ""), data.get("title", "")
-        if not isinstance(preset, str) or not isinstance(title, str):
-            raise ValueError("preset and title must be strings")
+        description = data.get("description", "")
+        if not all(isinstance(v, str) for v in (preset, title, description)):
+            raise ValueError("preset, title and description must be strings")
     except KeyError as exc:
         raise LoadError(path, f"missing {exc.args[0]!r}") from None
     except (ValueError, TypeError) as exc:
         raise LoadError(path, str(exc)) from None
-    return Lesson(params, inputs, h0, c0, t, tuple(labels), preset, title, view)
+    return Lesson(params, inputs, h0, c0, t, tuple(labels), preset, title, description, view)
 
 
 def _mapping(data: dict, key: str) -> dict:

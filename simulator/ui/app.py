@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
@@ -37,18 +38,29 @@ def _report_unexpected(kind, value, tb) -> None:
     box.exec()
 
 
-def run_app(preset: str | None = None, quit_after_ms: int | None = None) -> int:
-    """Open the main window (with ``preset`` if given) and run until it is closed.
+def run_app(preset: str | None = None, lesson: Path | None = None, quit_after_ms: int | None = None) -> int:
+    """Open the main window (with ``preset`` or a saved ``lesson`` if given) and run until it is closed.
 
+    A lesson that cannot be read raises :class:`~simulator.io.errors.LoadError` before any window opens.
     With ``quit_after_ms`` the window closes itself (saving its settings) after that long.
     """
     app = application()
     from simulator.session import Session
     from simulator.ui.main_window import MainWindow
 
-    window = MainWindow(session=Session(preset)) if preset else MainWindow()
-    if preset:
-        window.settings.set("session/last_preset", preset)
+    if lesson is not None:
+        from simulator.io.lessons import load_lesson
+
+        loaded = load_lesson(lesson)
+        session = Session(None)
+        session.restore(loaded)
+        window = MainWindow(session=session)
+        window.lesson_files.path = Path(lesson)
+        window.apply_view_state(dict(loaded.view))
+    else:
+        window = MainWindow(session=Session(preset)) if preset else MainWindow()
+        if preset:
+            window.settings.set("session/last_preset", preset)
     sys.excepthook = _report_unexpected
     window.show()
     if quit_after_ms is not None:

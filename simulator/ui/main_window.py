@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -22,7 +23,9 @@ from simulator.io.errors import LoadError
 from simulator.io.presets import load_preset, preset_names
 from simulator.session import DEFAULT_PRESET, Session
 from simulator.ui.actions import add_shortcut_to_tip, create_actions
+from simulator.ui.banner import LessonBanner
 from simulator.ui.diagram import DiagramView
+from simulator.ui.lesson_files import LessonFiles
 from simulator.ui.panels import InputsPanel, InspectorPanel, WeightsPanel
 from simulator.ui.plots import HistoryPlots
 from simulator.ui.settings import Settings
@@ -56,7 +59,14 @@ class MainWindow(QMainWindow):
         self.player = Player(session, self)
 
         self.diagram = DiagramView(session)
-        self.setCentralWidget(self.diagram)
+        self.banner = LessonBanner(session)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.diagram, 1)
+        self.setCentralWidget(central)
         self.plots = HistoryPlots(session)
         self.inputs_panel = InputsPanel(session, self.edits)
         self.weights_panel = WeightsPanel(session, self.edits, self._preset_params)
@@ -69,7 +79,12 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["inspector"], self.docks["weights"])
         self.docks["inspector"].raise_()
 
+        self.lesson_files = LessonFiles(self, session, self.undo_stack, self.settings,
+                                        self.view_state, self.apply_view_state)
         self.actions_by_name: dict[str, QAction] = create_actions(self, {
+            "action_open_lesson": self.lesson_files.open,
+            "action_save_lesson": self.lesson_files.save,
+            "action_save_lesson_as": self.lesson_files.save_as,
             "action_step": session.step,
             "action_back": session.back,
             "action_play": self._set_playing,
@@ -92,6 +107,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         self.player.playing_changed.connect(self._show_playing)
+        self.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
         session.trace_changed.connect(self._update_status)
         session.replaced.connect(self._on_replaced)
         self.diagram.hovered.connect(self._show_hover)
@@ -144,13 +160,31 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions_by_name
         menu = self.menuBar().addMenu("&File")
+        self.file_menu = menu
+        menu.setToolTipsVisible(True)
+        menu.addAction(a["action_open_lesson"])
+        recent = menu.addMenu("Open &Recent")
+        recent.setObjectName("menu_recent")
+        recent.setToolTipsVisible(True)
+        self.lesson_files.recent_menu = recent
+        self.lesson_files.fill_recent_menu()
         presets = menu.addMenu("Open &Preset")
         presets.setObjectName("menu_presets")
+        presets.setToolTipsVisible(True)
         for name in preset_names():
-            action = presets.addAction(name)
+            try:
+                preset = load_preset(name)
+            except LoadError:
+                continue
+            action = presets.addAction(f"{preset.title}  ({name})")
             action.setObjectName(f"action_preset_{name}")
-            action.setToolTip(f"Load the {name} preset")
+            action.setToolTip(preset.description)
+            action.setStatusTip(preset.description)
             action.triggered.connect(lambda _=False, n=name: self.open_preset(n))
+        menu.addSeparator()
+        menu.addAction(a["action_save_lesson"])
+        menu.addAction(a["action_save_lesson_as"])
+        menu.addSeparator()
         menu.addAction(a["action_import_inputs"])
         menu.addAction(a["action_export_trace"])
         menu.addSeparator()
@@ -198,6 +232,8 @@ class MainWindow(QMainWindow):
 
     def open_preset(self, name: str) -> bool:
         """Load a preset; a bad preset shows its message and leaves the session as it was."""
+        if not self.lesson_files.confirm_discard():
+            return False
         try:
             preset = load_preset(name)
         except LoadError as exc:
@@ -206,6 +242,7 @@ class MainWindow(QMainWindow):
         self.player.pause()
         self.session.load_preset(preset)
         self.undo_stack.clear()
+        self.lesson_files.forget_file()
         self.settings.set("session/last_preset", preset.name)
         return True
 
@@ -299,8 +336,23 @@ class MainWindow(QMainWindow):
 
     def _on_replaced(self) -> None:
         title = self.session.title or self.session.preset_name
-        self.setWindowTitle(f"{title} — {WINDOW_TITLE}" if title else WINDOW_TITLE)
+        self.setWindowTitle(f"{title}[*] — {WINDOW_TITLE}" if title else f"{WINDOW_TITLE}[*]")
         self._update_status()
+
+    # -------------------------------------------------------------- lessons
+    def view_state(self) -> dict[str, object]:
+        """Display settings saved with a lesson."""
+        return {"theme": str(self.settings.get("view/theme"))}
+
+    def apply_view_state(self, view: dict[str, object]) -> None:
+        """Apply display settings read from a lesson (unknown keys are ignored)."""
+        theme = view.get("theme")
+        if isinstance(theme, str):
+            self.settings.set("view/theme", theme)
+
+    def open_lesson(self, path: Path) -> bool:
+        """Open a saved lesson (asks first if there are unsaved changes)."""
+        return self.lesson_files.open_path(Path(path))
 
     # ------------------------------------------------------------ settings
     def _restore_layout(self) -> None:
@@ -321,6 +373,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.player.pause()
+        if not self.lesson_files.confirm_discard():
+            event.ignore()
+            return
         self.save_settings()
         super().closeEvent(event)
 

@@ -22,6 +22,8 @@ DEFAULTS: dict[str, object] = {
     "session/last_preset": "worked-example",
     "play/speed": 4,
     "play/max_speed": False,
+    "lessons/recent": [],
+    "view/theme": "light",
 }
 
 
@@ -50,6 +52,11 @@ class Settings:
                 return value if isinstance(value, bool) else str(value).lower() in ("true", "1")
             if isinstance(default, int):
                 return int(value)
+            if isinstance(default, list):
+                # INI files give back a one-element list as a plain string.
+                if value is None or value == "":
+                    return []
+                return [str(v) for v in value] if isinstance(value, list) else [str(value)]
             if isinstance(default, QByteArray):
                 return value if isinstance(value, QByteArray) else default
             return type(default)(value)

@@ -23,7 +23,8 @@ CONTRACT = {"action_step": "Right", "action_back": "Left", "action_play": "Space
 @pytest.fixture
 def window(qtbot):
     win = MainWindow()
-    qtbot.addWidget(win)
+    # No unsaved-changes prompt when the test closes the window.
+    qtbot.addWidget(win, before_close_func=lambda w: w.undo_stack.setClean())
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()

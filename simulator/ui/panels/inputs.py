@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from simulator.io.errors import LoadError
 from simulator.session import Session
 from simulator.ui.panels.generators import GeneratorBox
+from simulator.ui.panels.sentence import SentenceBox
 from simulator.ui.panels.slider import ValueSlider
 from simulator.ui.undo import UndoableEdits
 
@@ -161,12 +162,14 @@ class InputsPanel(QWidget):
         self._slider_layout = QVBoxLayout(self.step_box)
         self._sliders: list[ValueSlider] = []
         self.generator = GeneratorBox(session, edits)
+        self.sentence = SentenceBox(session, edits)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Input sequence"))
         top.addStretch(1)
         top.addWidget(self.import_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.sentence)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
@@ -213,7 +216,10 @@ class InputsPanel(QWidget):
             slider.deleteLater()
         self._sliders = []
         width = self.fontMetrics().horizontalAdvance("x_t[00]  ")
-        for dim in range(self.session.input_size):
+        words = self.sentence.applies  # one-hot words: typed, not slid
+        self.step_box.setVisible(not words)
+        self.generator.setVisible(not words)
+        for dim in range(0 if words else self.session.input_size):
             slider = ValueSlider(
                 f"x_t[{dim}]", f"input dimension {dim} of the current step", INPUT_LIMIT, width
             )

@@ -32,6 +32,11 @@ from simulator.ui.plots_heatmap import CurveTrack, HeatmapTrack, Track
 FIELDS = ("hidden", "cell", "forget_gate", "input_gate", "candidate", "output_gate")
 """The trace fields plotted, top to bottom."""
 
+GRID_ORDER = ("forget_gate", "input_gate", "candidate", "output_gate", "cell", "hidden")
+"""The plots in reading order, left to right and top to bottom: the gates as the cell computes
+them, then the two states."""
+GRID_COLUMNS = 3
+
 MAX_CURVE_UNITS = 16
 """Layers up to this many units get one curve per unit; wider ones get heatmaps."""
 
@@ -134,8 +139,8 @@ class HistoryPlots(QWidget):
         self._legend = pg.LegendItem(colCount=1, labelTextColor=_FOREGROUND, frame=False, horSpacing=12)
         self._plots: dict[str, pg.PlotItem] = {}
         self._cursors: list[pg.InfiniteLine] = []
-        for row, field in enumerate(FIELDS, start=1):
-            self._plots[field] = self._make_plot(field, row)
+        for position, field in enumerate(GRID_ORDER):
+            self._plots[field] = self._make_plot(field, position)
 
         scene = self._view.scene()
         scene.sigMouseClicked.connect(self._on_clicked)
@@ -187,8 +192,9 @@ class HistoryPlots(QWidget):
             raise OSError(f"cannot write {path}")
 
     # ------------------------------------------------------------ building
-    def _make_plot(self, field: str, row: int) -> pg.PlotItem:
-        plot: pg.PlotItem = self._view.addPlot(row=row, col=0, axisItems={"bottom": StepAxis()})
+    def _make_plot(self, field: str, position: int) -> pg.PlotItem:
+        row, col = 1 + position // GRID_COLUMNS, position % GRID_COLUMNS
+        plot: pg.PlotItem = self._view.addPlot(row=row, col=col, axisItems={"bottom": StepAxis()})
         info = PARTS[field]
         plot.setTitle(f"<b>{info.html}</b>&nbsp; {info.title}", size="10pt", color=_FOREGROUND)
         plot.titleLabel.setAttr("justify", "left")
@@ -203,11 +209,9 @@ class HistoryPlots(QWidget):
             axis.setPen("#999999")
             axis.setTextPen(_FOREGROUND)
         plot.getAxis("left").setWidth(_AXIS_WIDTH)
-        if row > 1:
-            plot.setXLink(self._plots[FIELDS[0]])
-        if row < len(FIELDS):
-            plot.getAxis("bottom").setStyle(showValues=False)
-        else:
+        if position > 0:
+            plot.setXLink(self._plots[GRID_ORDER[0]])
+        if row == 1 + (len(GRID_ORDER) - 1) // GRID_COLUMNS:
             plot.setLabel("bottom", "step")
         plot.vb.sigRangeChangedManually.connect(self._on_zoomed)
         cursor = pg.InfiniteLine(
@@ -216,7 +220,7 @@ class HistoryPlots(QWidget):
             movable=True,
             pen=pg.mkPen(_CURSOR, width=2),
             hoverPen=pg.mkPen(_CURSOR, width=5),
-            label="t = {value:.0f}" if row == 1 else None,
+            label="t = {value:.0f}" if position == 0 else None,
             labelOpts={"position": 0.9, "color": _CURSOR, "fill": (255, 255, 255, 210), "movable": False},
         )
         cursor.setZValue(10)
@@ -243,7 +247,7 @@ class HistoryPlots(QWidget):
             self._legend.setColumnCount(min(hidden_size, 8))
             for unit, curve in enumerate(top.curves):
                 self._legend.addItem(curve, f"unit {unit}")
-            self._view.ci.addItem(self._legend, row=0, col=0)
+            self._view.ci.addItem(self._legend, row=0, col=0, colspan=GRID_COLUMNS)
         self._following = True
         self._on_inputs_changed()
 

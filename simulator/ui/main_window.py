@@ -117,6 +117,8 @@ class MainWindow(QMainWindow):
         self.time_controls.speed.setValue(self.player.speed)
         self.actions_by_name["action_max_speed"].setChecked(bool(self.settings.get("play/max_speed")))
         self.resize(1500, 950)
+        self.resizeDocks([self.docks["plots"]], [330], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["inputs"], self.docks["inspector"]], [290, 400], Qt.Orientation.Horizontal)
         if restore:
             self._restore_layout()
         self._on_replaced()

@@ -19,9 +19,9 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from simulator.engine import Trace
 from simulator.parts import PARTS
@@ -36,6 +36,10 @@ GRID_ORDER = ("forget_gate", "input_gate", "candidate", "output_gate", "cell", "
 """The plots in reading order, left to right and top to bottom: the gates as the cell computes
 them, then the two states."""
 GRID_COLUMNS = 3
+
+THROTTLE_FROM_LENGTH = 5_000
+"""From this many steps of history on, curve updates are coalesced to one per MIN_UPDATE_MS."""
+MIN_UPDATE_MS = 40
 
 MAX_CURVE_UNITS = 16
 """Layers up to this many units get one curve per unit; wider ones get heatmaps."""
@@ -123,6 +127,11 @@ class HistoryPlots(QWidget):
         self._shown_trace: Trace | None = None
         self._shown_length = -1
         self._dirty = True
+        self._since_update = QElapsedTimer()
+        self._since_update.start()
+        self._update_timer = QTimer(self)
+        self._update_timer.setSingleShot(True)
+        self._update_timer.timeout.connect(self._show_latest)
         self._moving_cursors = False
         self._following = True
         self._hover_text = ""
@@ -206,6 +215,8 @@ class HistoryPlots(QWidget):
         plot.showGrid(x=True, y=True, alpha=_GRID_ALPHA)
         for name in ("left", "bottom"):
             axis = plot.getAxis(name)
+            # Axes are repainted from a pixmap when only the time cursor moves.
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             axis.setPen("#999999")
             axis.setTextPen(_FOREGROUND)
         plot.getAxis("left").setWidth(_AXIS_WIDTH)
@@ -266,8 +277,18 @@ class HistoryPlots(QWidget):
         trace = self._session.trace
         length = len(trace)
         if self._dirty or trace is not self._shown_trace or length != self._shown_length:
-            self._show_trace(trace, length)
+            waited = self._since_update.elapsed()
+            if length < THROTTLE_FROM_LENGTH or waited >= MIN_UPDATE_MS:
+                self._show_latest()
+            elif not self._update_timer.isActive():
+                # Long histories: coalesce the steps of fast playback into one update per frame.
+                self._update_timer.start(MIN_UPDATE_MS - waited)
         self._move_cursors(self._session.t)
+
+    def _show_latest(self) -> None:
+        self._update_timer.stop()
+        self._show_trace(self._session.trace, len(self._session.trace))
+        self._since_update.restart()
 
     def _show_trace(self, trace: Trace, length: int) -> None:
         if length > len(self._steps):

@@ -13,6 +13,7 @@ from typing import Protocol
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QGraphicsItem
 
 from simulator.ui import colors
 
@@ -87,6 +88,8 @@ class CurveTrack:
             curve = plot.plot(pen=unit_pen(unit), name=f"unit {unit}", autoDownsampleFactor=1.0)
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
+            # Cached as a pixmap: moving the time cursor over it repaints nothing of the curve.
+            curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.curves.append(curve)
         plot.invertY(False)
         axis = plot.getAxis("left")

@@ -14,3 +14,25 @@ import pytest  # noqa: E402
 def _private_settings(tmp_path, monkeypatch):
     """Every test reads and writes settings in its own temporary file."""
     monkeypatch.setenv("LSTM_SIM_SETTINGS", str(tmp_path / "settings.conf"))
+
+
+@pytest.fixture(autouse=True)
+def _collect_qt_garbage():
+    """Delete closed widgets and collect their Python wrappers while Qt is still fully alive.
+
+    Left to a random later collection (often at interpreter exit, after the QApplication is
+    gone), cycles holding wrappers of deleted Qt objects can crash the garbage collector.
+    """
+    yield
+    import gc
+    import sys
+
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtCore import QCoreApplication, QEvent
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if app is not None:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            app.processEvents()
+    gc.collect()

@@ -41,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run a preset over an input sequence and print every gate and state")
     run.add_argument("--preset", default="worked-example", metavar="NAME",
                      help="preset whose weights (and inputs, unless --input) are used (default: %(default)s)")
+    run.add_argument("--model", type=Path, metavar="FILE",
+                     help="a trained LSTM (.pt, .pth, .safetensors, .npz, .keras, .h5, .onnx) whose weights "
+                          "replace the preset's; needs --input")
+    run.add_argument("--layer", type=_non_negative_int, metavar="K",
+                     help="with --model: run layers 0..K and print layer K (default: the last)")
     run.add_argument("--input", type=Path, metavar="FILE.csv|FILE.npy",
                      help="input sequence, one row per timestep")
     run.add_argument("--steps", type=_positive_int, metavar="N", help="run only the first N steps")

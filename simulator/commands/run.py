@@ -31,6 +31,12 @@ MAX_PRINTED_UNITS = 12
 
 
 def run_command(args: argparse.Namespace) -> int:
+    if args.model is not None:
+        from simulator.commands.model_run import model_run_command
+
+        return model_run_command(args)
+    if args.layer is not None:
+        raise ValueError("--layer goes with --model")
     preset = load_preset(args.preset)
     params = preset.params.astype(np.float32) if args.float32 else preset.params
     inputs = read_inputs(args.input) if args.input is not None else preset.inputs

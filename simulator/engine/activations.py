@@ -22,3 +22,25 @@ def sigmoid(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 def tanh(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """The hyperbolic tangent; saturates at ±1 for any input, ±inf included."""
     return np.tanh(x, out=out)
+
+
+def hard_sigmoid(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Keras 2's (and ONNX's default) hard sigmoid: clip(0.2·x + 0.5, 0, 1)."""
+    out = np.multiply(x, 0.2, out=out)
+    out += 0.5
+    return np.clip(out, 0.0, 1.0, out=out)
+
+
+def hard_sigmoid_keras3(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Keras 3's (and PyTorch's) hard sigmoid: clip(x/6 + 0.5, 0, 1) = relu6(x + 3)/6."""
+    out = np.divide(x, 6.0, out=out)
+    out += 0.5
+    return np.clip(out, 0.0, 1.0, out=out)
+
+
+GATE_ACTIVATIONS = {
+    "sigmoid": sigmoid,
+    "hard_sigmoid": hard_sigmoid,
+    "hard_sigmoid_keras3": hard_sigmoid_keras3,
+}
+"""The activations the σ gates (f, i, o) may use, by the name :class:`LSTMParams` stores."""

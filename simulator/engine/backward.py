@@ -84,8 +84,11 @@ def backward(
     Raises
     ------
     ValueError
-        If the sizes of the weights, the trace and the derivatives do not agree.
+        If the sizes of the weights, the trace and the derivatives do not agree, or the gates
+        use a hard sigmoid (its derivative is not σ(1 − σ)).
     """
+    if params.gate_activation != "sigmoid":
+        raise ValueError(f"gradients need sigmoid gates; these weights use {params.gate_activation}")
     H, D = params.hidden_size, params.input_size
     if (trace.input_size, trace.hidden_size) != (D, H):
         raise ValueError(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from simulator.engine.activations import sigmoid, tanh
+from simulator.engine.activations import GATE_ACTIVATIONS, tanh
 from simulator.engine.params import LSTMParams
 from simulator.engine.validate import as_state, as_vector
 
@@ -58,6 +58,11 @@ def step(
         C_t   &= C_{t-1} ⊙ f_t + i_t ⊙ ~C_t            \\
         h_t   &= o_t ⊙ \tanh(C_t)
 
+    σ is ``params.gate_activation``: the logistic function σ(z) = 1 / (1 + e^{-z})
+    by default; Keras 2's hard sigmoid σ(z) = clip(0.2 z + 0.5, 0, 1) for
+    ``"hard_sigmoid"``; Keras 3's σ(z) = clip(z/6 + 0.5, 0, 1) for
+    ``"hard_sigmoid_keras3"``.
+
     Parameters
     ----------
     params : LSTMParams
@@ -85,6 +90,7 @@ def step(
     W_i, U_i, b_i = params.input
     W_C, U_C, b_C = params.candidate
     W_o, U_o, b_o = params.output
+    sigmoid = GATE_ACTIVATIONS[params.gate_activation]
 
     with np.errstate(over="ignore", invalid="ignore"):
         forget_pre = W_f @ x + U_f @ h_prev + b_f

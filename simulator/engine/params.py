@@ -13,6 +13,8 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
+from simulator.engine.activations import GATE_ACTIVATIONS
+
 GATES: tuple[str, ...] = ("forget", "input", "candidate", "output")
 """Gate names in the engine's stacking order."""
 
@@ -66,12 +68,24 @@ class LSTMParams:
         weights of shape (H, H) and a bias of shape (H,).
     dtype : numpy dtype, optional
         ``float64`` (the default) or ``float32``.
+    gate_activation : str, optional
+        The activation σ of the forget, input and output gates:
+
+        - ``"sigmoid"`` (the default): σ(z) = 1 / (1 + e^{-z});
+        - ``"hard_sigmoid"`` (Keras 2, TF 1.x, ONNX): σ(z) = clip(0.2·z + 0.5, 0, 1);
+        - ``"hard_sigmoid_keras3"``: σ(z) = clip(z/6 + 0.5, 0, 1) = relu6(z + 3)/6.
+    name : str, optional
+        A label, such as ``"layer 1 reverse"`` for a layer of an imported model.
+
+    ``gate_activation`` and ``name`` are kept by :meth:`copy`, :meth:`astype`,
+    :meth:`with_value` and the ``from_*`` constructors, and take part in ``==``.
 
     Raises
     ------
     ValueError
         If a shape is wrong or a value is NaN or infinite; the message names the
-        gate, the part and the expected and given shapes.
+        gate, the part and the expected and given shapes. Also for an unknown
+        ``gate_activation``.
     """
 
     def __init__(
@@ -82,7 +96,11 @@ class LSTMParams:
         output: GateWeights | tuple,
         *,
         dtype: np.dtype | type | str = np.float64,
+        gate_activation: str = "sigmoid",
+        name: str = "",
     ) -> None:
+        self.gate_activation = _check_gate_activation(gate_activation)
+        self.name = str(name)
         dtype = np.dtype(dtype)
         if dtype not in (np.dtype(np.float64), np.dtype(np.float32)):
             raise ValueError(f"dtype: expected float64 or float32, got {dtype}")
@@ -174,21 +192,40 @@ class LSTMParams:
         return {"input": self._W, "recurrent": self._U, "bias": self._b}[part]
 
     def copy(self) -> LSTMParams:
-        return LSTMParams._from_stacks(self._W.copy(), self._U.copy(), self._b.copy())
+        """An independent copy (same weights, gate activation and name)."""
+        return self._restacked(self._W.copy(), self._U.copy(), self._b.copy())
+
+    def replace(self, *, gate_activation: str | None = None, name: str | None = None) -> LSTMParams:
+        """A copy with another gate activation and/or name (the weights are the same)."""
+        copy = self.copy()
+        if gate_activation is not None:
+            copy.gate_activation = _check_gate_activation(gate_activation)
+        if name is not None:
+            copy.name = str(name)
+        return copy
+
+    def _restacked(self, W: np.ndarray, U: np.ndarray, b: np.ndarray) -> LSTMParams:
+        return LSTMParams._from_stacks(W, U, b, gate_activation=self.gate_activation, name=self.name)
 
     def astype(self, dtype: np.dtype | type | str) -> LSTMParams:
         """The same weights in another floating type (``float64`` or ``float32``)."""
         dtype = np.dtype(dtype)
         if dtype not in (np.dtype(np.float64), np.dtype(np.float32)):
             raise ValueError(f"dtype: expected float64 or float32, got {dtype}")
-        return LSTMParams._from_stacks(
-            self._W.astype(dtype), self._U.astype(dtype), self._b.astype(dtype)
-        )
+        return self._restacked(self._W.astype(dtype), self._U.astype(dtype), self._b.astype(dtype))
 
     @classmethod
-    def _from_stacks(cls, W: np.ndarray, U: np.ndarray, b: np.ndarray) -> LSTMParams:
+    def _from_stacks(
+        cls,
+        W: np.ndarray,
+        U: np.ndarray,
+        b: np.ndarray,
+        gate_activation: str = "sigmoid",
+        name: str = "",
+    ) -> LSTMParams:
         params = cls.__new__(cls)
         params._W, params._U, params._b = W, U, b
+        params.gate_activation, params.name = gate_activation, name
         params.hidden_size = U.shape[1]
         params.input_size = W.shape[1]
         return params
@@ -198,6 +235,8 @@ class LSTMParams:
             return NotImplemented
         return (
             self.dtype == other.dtype
+            and self.gate_activation == other.gate_activation
+            and self.name == other.name
             and self._W.shape == other._W.shape
             and bool(np.array_equal(self._W, other._W))
             and bool(np.array_equal(self._U, other._U))
@@ -207,7 +246,12 @@ class LSTMParams:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"LSTMParams(input_size={self.input_size}, hidden_size={self.hidden_size}, dtype={self.dtype})"
+        extra = "" if self.gate_activation == "sigmoid" else f", gate_activation={self.gate_activation!r}"
+        extra += f", name={self.name!r}" if self.name else ""
+        return (
+            f"LSTMParams(input_size={self.input_size}, hidden_size={self.hidden_size}, "
+            f"dtype={self.dtype}{extra})"
+        )
 
     # ------------------------------------------------------------- creation
     @classmethod
@@ -242,7 +286,13 @@ class LSTMParams:
         return cls._from_stacks(W, U, b).astype(dtype)
 
     @classmethod
-    def from_gates(cls, weights: dict[str, dict[str, object]], dtype: np.dtype | type | str = np.float64) -> LSTMParams:
+    def from_gates(
+        cls,
+        weights: dict[str, dict[str, object]],
+        dtype: np.dtype | type | str = np.float64,
+        gate_activation: str = "sigmoid",
+        name: str = "",
+    ) -> LSTMParams:
         """From ``{gate: {"input": W, "recurrent": U, "bias": b}}``, the preset layout."""
         missing = [g for g in GATES if g not in weights]
         if missing:
@@ -259,7 +309,7 @@ class LSTMParams:
             if absent:
                 raise ValueError(f"{gate} gate: missing {', '.join(PART_LABELS[p] for p in absent)}")
             gates[gate] = tuple(parts[p] for p in PARTS)
-        return cls(**gates, dtype=dtype)
+        return cls(**gates, dtype=dtype, gate_activation=gate_activation, name=name)
 
     def to_gates(self) -> dict[str, dict[str, list]]:
         """``{gate: {"input": W, "recurrent": U, "bias": b}}`` as nested lists (for JSON)."""
@@ -275,6 +325,8 @@ class LSTMParams:
         bias_ih: object | None = None,
         bias_hh: object | None = None,
         dtype: np.dtype | type | str = np.float64,
+        gate_activation: str = "sigmoid",
+        name: str = "",
     ) -> LSTMParams:
         """From PyTorch's packing: ``weight_ih`` (4H, D), ``weight_hh`` (4H, H), gate order i, f, g, o.
 
@@ -288,12 +340,12 @@ class LSTMParams:
         H = W.shape[0] // 4
         _check_shape(U, (4 * H, H), "weight_hh (4H, H)")
         b = np.zeros(4 * H)
-        for name, bias in (("bias_ih", bias_ih), ("bias_hh", bias_hh)):
+        for what, bias in (("bias_ih", bias_ih), ("bias_hh", bias_hh)):
             if bias is not None:
-                bias = _packed(bias, name, 1)
-                _check_shape(bias, (4 * H,), f"{name} (4H,)")
+                bias = _packed(bias, what, 1)
+                _check_shape(bias, (4 * H,), f"{what} (4H,)")
                 b = b + bias
-        return cls._from_framework(W, U, b, _TORCH_ORDER, H, dtype)
+        return cls._from_framework(W, U, b, _TORCH_ORDER, H, dtype, gate_activation, name)
 
     def to_torch(self) -> dict[str, np.ndarray]:
         """PyTorch's packing: ``weight_ih``, ``weight_hh``, ``bias_ih`` and ``bias_hh``.
@@ -310,6 +362,8 @@ class LSTMParams:
         recurrent_kernel: object,
         bias: object | None = None,
         dtype: np.dtype | type | str = np.float64,
+        gate_activation: str = "sigmoid",
+        name: str = "",
     ) -> LSTMParams:
         """From Keras' packing: ``kernel`` (D, 4H), ``recurrent_kernel`` (H, 4H), gate order i, f, c, o."""
         K = _packed(kernel, "kernel", 2)
@@ -322,7 +376,7 @@ class LSTMParams:
         if bias is not None:
             b = _packed(bias, "bias", 1)
             _check_shape(b, (4 * H,), "bias (4H,)")
-        return cls._from_framework(K.T, R.T, b, _KERAS_ORDER, H, dtype)
+        return cls._from_framework(K.T, R.T, b, _KERAS_ORDER, H, dtype, gate_activation, name)
 
     def to_keras(self) -> dict[str, np.ndarray]:
         """Keras' packing: ``kernel`` (D, 4H), ``recurrent_kernel`` (H, 4H) and ``bias`` (4H)."""
@@ -330,10 +384,13 @@ class LSTMParams:
         return {"kernel": W.T.copy(), "recurrent_kernel": U.T.copy(), "bias": b}
 
     @classmethod
-    def _from_framework(cls, W, U, b, order, H, dtype) -> LSTMParams:
+    def _from_framework(cls, W, U, b, order, H, dtype, gate_activation, name) -> LSTMParams:
         blocks = {gate: slice(k * H, (k + 1) * H) for k, gate in enumerate(order)}
         return cls(
-            *(GateWeights(W[blocks[g]], U[blocks[g]], b[blocks[g]]) for g in GATES), dtype=dtype
+            *(GateWeights(W[blocks[g]], U[blocks[g]], b[blocks[g]]) for g in GATES),
+            dtype=dtype,
+            gate_activation=gate_activation,
+            name=name,
         )
 
     def _to_framework(self, order) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -346,6 +403,12 @@ def _gate_index(name: str) -> int:
         return GATES.index(name)
     except ValueError:
         raise ValueError(f"unknown gate {name!r}; expected one of {', '.join(GATES)}") from None
+
+
+def _check_gate_activation(name: str) -> str:
+    if name not in GATE_ACTIVATIONS:
+        raise ValueError(f"gate_activation: unknown {name!r}; expected one of {', '.join(GATE_ACTIVATIONS)}")
+    return name
 
 
 def _check_sizes(input_size: int, hidden_size: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.engine.activations import GATE_ACTIVATIONS
 from simulator.engine.cell import StepResult
 from simulator.engine.params import LSTMParams
 from simulator.engine.validate import as_sequence, as_state
@@ -164,7 +165,9 @@ class Trace:
 
         with the input projections W x_t + b of all T steps computed in one
         matrix product, and σ(z) = ½·tanh(z/2) + ½ so that one tanh call
-        activates all four gates. Results are written in place into the
+        activates all four gates. When ``params.gate_activation`` is a hard
+        sigmoid, σ(z) = clip(0.2 z + 0.5, 0, 1) (Keras 2) or clip(z/6 + 0.5, 0, 1)
+        (Keras 3) activates f_t, i_t and o_t and tanh only ~C_t. Results are written in place into the
         trace's preallocated rows. (The batched product may round the last bit
         differently from T one-row products; a trace already computed is never
         recomputed when stepping back and forth, so what is shown stays exact.)
@@ -186,6 +189,9 @@ class Trace:
         pre_scale = np.repeat(np.array([0.5, 0.5, 1.0, 0.5], self.dtype), H)
         post_add = np.repeat(np.array([0.5, 0.5, 0.0, 0.5], self.dtype), H)
         f, i, g, o = (self._block(k) for k in range(4))
+        fused = params.gate_activation == "sigmoid"
+        sigma = GATE_ACTIVATIONS[params.gate_activation]
+        f_and_i = slice(0, 2 * H)
 
         stop = start + T
         inputs_rows = self._inputs[start:stop]
@@ -200,10 +206,15 @@ class Trace:
                 z = pre[t]
                 z += h_prev @ U_T                                # z_t = W x_t + b + U h_{t-1}
                 a = gates[t]
-                np.multiply(z, pre_scale, out=a)
-                np.tanh(a, out=a)
-                a *= pre_scale
-                a += post_add                                    # a = [f_t; i_t; ~C_t; o_t]
+                if fused:
+                    np.multiply(z, pre_scale, out=a)
+                    np.tanh(a, out=a)
+                    a *= pre_scale
+                    a += post_add                                    # a = [f_t; i_t; ~C_t; o_t]
+                else:
+                    sigma(z[f_and_i], out=a[f_and_i])  # f_t, i_t = σ(z)
+                    np.tanh(z[g], out=a[g])  # ~C_t = tanh(z)
+                    sigma(z[o], out=a[o])  # o_t = σ(z)
                 np.multiply(c_prev, a[f], out=forget_product[t])  # C_{t-1} ⊙ f_t
                 np.multiply(a[i], a[g], out=input_product[t])     # i_t ⊙ ~C_t
                 np.add(forget_product[t], input_product[t], out=cell[t])  # C_t

@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("presets", help="list the shipped presets")
 
+    bench = commands.add_parser("bench", help="measure speed and memory and print a table")
+    bench.add_argument("--quick", action="store_true", help="a reduced set (well under a minute)")
+    bench.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    bench.add_argument("--engine-only", action="store_true", help="skip the window figures")
+
     shot = commands.add_parser("screenshot", help="render the main window offscreen to a PNG")
     shot.add_argument("out", type=Path, metavar="OUT.png")
     shot.add_argument("--preset", default="worked-example", metavar="NAME")
@@ -127,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from simulator.commands.run import presets_command
 
             return presets_command()
+        if args.command == "bench":
+            from simulator.bench.report import bench_command
+
+            return bench_command(args)
         if args.command == "screenshot":
             from simulator.commands.screenshot import screenshot_command
 
@@ -140,6 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug of ours: still one line, never a traceback
+        print(f"{PROG}: internal error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
+        return 1
 
 
 def _one_line(exc: BaseException) -> str:

@@ -1,0 +1,190 @@
+"""Window figures: step, edit and playback latency, and time to the first painted window.
+
+Everything is measured offscreen (``QT_QPA_PLATFORM=offscreen`` unless set):
+a repaint is forced with ``repaint()`` on the window so that painting is
+counted, as it would be on a screen.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class GuiFigures:
+    step_latency_ms: float
+    edit_latency_ms: dict[int, float]
+    playback_fps: float
+    history_steps: int
+    first_paint_s: float
+    bare_first_paint_s: float
+
+    @property
+    def first_paint_ratio(self) -> float:
+        return self.first_paint_s / self.bare_first_paint_s
+
+
+def _window(session):
+    from simulator.ui.main_window import MainWindow
+    from simulator.ui.settings import Settings
+
+    folder = tempfile.mkdtemp(prefix="lstm-sim-bench-")
+    window = MainWindow(session, Settings(str(Path(folder) / "bench.conf")), restore=False)
+    window.resize(1600, 1000)
+    window.show()
+    return window
+
+
+def _long_session(hidden_size: int, steps: int):
+    from simulator.engine import LSTMParams
+    from simulator.io.presets import Preset
+    from simulator.session import Session
+
+    inputs = np.sin(np.arange(steps)[:, None] * np.array([0.01, 0.023]))
+    session = Session(None)
+    session.load_preset(
+        Preset(
+            "bench",
+            "Benchmark",
+            "",
+            LSTMParams.random(2, hidden_size, seed=0),
+            inputs,
+            np.zeros(hidden_size),
+            np.zeros(hidden_size),
+        )
+    )
+    return session
+
+
+def _median_ms(samples: list[float]) -> float:
+    return 1000.0 * statistics.median(samples)
+
+
+def measure_window(quick: bool) -> GuiFigures:
+    """Step, edit and playback figures in this process; first paint in subprocesses."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from simulator.ui.app import application
+
+    app = application()
+    history = 20_000 if quick else 100_000
+    session = _long_session(3, history + 200)
+    window = _window(session)
+    session.seek(history)
+    app.processEvents()
+
+    def repainted() -> None:
+        window.repaint()
+        app.processEvents()
+
+    samples = []
+    for _ in range(10 if quick else 40):
+        start = time.perf_counter()
+        session.step() if session.t < session.length else session.back()
+        repainted()
+        samples.append(time.perf_counter() - start)
+    step_latency = _median_ms(samples)
+
+    frames, start = 0, time.perf_counter()
+    session.seek(history - 100)
+    window.player.set_max_speed(True)
+    window.player.play()
+    while window.player.playing and time.perf_counter() - start < 2.0:
+        app.processEvents()
+        frames += 1
+    window.player.pause()
+    playback_fps = frames / (time.perf_counter() - start)
+    window.undo_stack.setClean()
+    window.close()
+
+    edits = {}
+    for hidden_size in (3, 16):
+        session = _long_session(hidden_size, 1000)
+        window = _window(session)
+        session.seek(1000)
+        app.processEvents()
+        samples = []
+        for k in range(8 if quick else 30):
+            start = time.perf_counter()
+            window.edits.set_weight("forget", "bias", (0,), 0.01 * (k + 1), drag=True)
+            repainted()
+            samples.append(time.perf_counter() - start)
+        edits[hidden_size] = _median_ms(samples)
+        window.undo_stack.setClean()
+        window.close()
+
+    first, bare = first_paint_seconds(quick)
+    return GuiFigures(step_latency, edits, playback_fps, history, first, bare)
+
+
+_FIRST_PAINT = """
+import os, sys, time
+start = time.perf_counter()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6.QtCore import QEvent, QObject, QTimer
+{imports}
+app = QApplication.instance() or QApplication([])
+window = {window}
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            print(time.perf_counter() - start, flush=True)
+            os._exit(0)
+        return False
+watcher = Painted()
+app.installEventFilter(watcher)
+window.show()
+app.exec()
+"""
+
+_APP_IMPORTS = """
+from PySide6.QtWidgets import QApplication
+from simulator.ui.app import application
+app = application()
+from simulator.ui.main_window import MainWindow
+"""
+_BARE_IMPORTS = """
+from PySide6.QtWidgets import QApplication, QMainWindow
+import pyqtgraph as pg
+
+def bare_window():
+    window = QMainWindow()
+    window.setCentralWidget(pg.PlotWidget())
+    window.resize(1600, 1000)
+    return window
+"""
+
+
+def first_paint_seconds(quick: bool) -> tuple[float, float]:
+    """Median seconds from interpreter start to the first paint: the app's window, and a bare one
+    (a QMainWindow holding one pyqtgraph plot), each in a fresh process."""
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "LSTM_SIM_SETTINGS": str(Path(tempfile.mkdtemp(prefix="lstm-sim-bench-")) / "s.conf"),
+    }
+    scripts = {
+        "app": _FIRST_PAINT.format(imports=_APP_IMPORTS, window="MainWindow()"),
+        "bare": _FIRST_PAINT.format(imports=_BARE_IMPORTS, window="bare_window()"),
+    }
+    results = {}
+    for name, script in scripts.items():
+        samples = []
+        for _ in range(2 if quick else 5):
+            try:
+                done = subprocess.run(
+                    [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+                )
+                samples.append(float(done.stdout.split()[0]))
+            except (IndexError, ValueError, subprocess.TimeoutExpired):
+                raise OSError(f"the {name} window did not paint within 60 s") from None
+        results[name] = statistics.median(samples)
+    return results["app"], results["bare"]

@@ -14,7 +14,7 @@ import numpy as np
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from simulator.engine import LSTMParams
-from simulator.engine.validate import as_sequence
+from simulator.engine.validate import as_sequence, as_state
 from simulator.parts import PARTS
 from simulator.session import Session
 
@@ -22,7 +22,11 @@ _MERGEABLE_ID = 0x15_7A
 
 
 class _ValueCommand(QUndoCommand):
-    """Set something from ``old`` to ``new`` through ``apply``; merges with the same ``key``."""
+    """Set something from ``old`` to ``new`` through ``apply``; merges with the same ``key``.
+
+    ``apply`` must not raise: Qt calls ``redo`` from inside ``QUndoStack.push``, where a Python
+    exception would leave the stack owning a half-made command. Edits are checked before the push.
+    """
 
     def __init__(self, text: str, apply: Callable[[object], None], old: object, new: object,
                  key: Hashable | None) -> None:
@@ -70,7 +74,10 @@ class UndoableEdits:
         """Change one weight (see :meth:`Session.set_weight`)."""
         value = _finite(value, f"{gate} {part} weight")
         index = tuple(int(i) for i in index)
-        old = float(self.session.params.part(gate, part)[index])
+        weights = self.session.params.part(gate, part)
+        if len(index) != weights.ndim or not all(0 <= i < n for i, n in zip(index, weights.shape)):
+            raise ValueError(f"{gate} {part} weights have no index {index}")
+        old = float(weights[index])
         if old == value:
             return
 
@@ -84,6 +91,12 @@ class UndoableEdits:
     def set_params(self, params: LSTMParams, text: str = "Change weights") -> None:
         """Replace all weights (randomize, reset to preset)."""
         old = self.session.params
+        if (params.input_size, params.hidden_size) != (old.input_size, old.hidden_size):
+            # Checked here: a command must never fail inside QUndoStack.push (C++ calls redo()).
+            raise ValueError(
+                f"weights of size D={params.input_size}, H={params.hidden_size} do not fit this "
+                f"session (D={old.input_size}, H={old.hidden_size})"
+            )
         if params == old:
             return
         self._push(text, self.session.set_params, old, params, None)  # type: ignore[arg-type]
@@ -92,6 +105,8 @@ class UndoableEdits:
     def set_initial_state(self, which: str, unit: int, value: float, drag: bool = False) -> None:
         """Change one unit of h0 or c0."""
         value = _finite(value, f"{which}[{unit}]")
+        if which not in ("h0", "c0") or not 0 <= unit < self.session.hidden_size:
+            raise ValueError(f"no initial state {which}[{unit}]")
         old = float({"h0": self.session.h0, "c0": self.session.c0}[which][unit])
         if old == value:
             return
@@ -103,7 +118,8 @@ class UndoableEdits:
 
     def set_initial_states(self, h0: np.ndarray, c0: np.ndarray, text: str = "Change h0 and c0") -> None:
         old = (self.session.h0.copy(), self.session.c0.copy())
-        new = (np.array(h0, dtype=float), np.array(c0, dtype=float))
+        size, dtype = self.session.hidden_size, np.dtype(float)
+        new = (as_state(h0, size, "h0", dtype).copy(), as_state(c0, size, "c0", dtype).copy())
         if all(np.array_equal(a, b) for a, b in zip(old, new)):
             return
 
@@ -115,9 +131,9 @@ class UndoableEdits:
     # --------------------------------------------------------------- inputs
     def set_input_value(self, row: int, dim: int, value: float, drag: bool = False) -> None:
         """Change x of step ``row + 1`` in dimension ``dim``."""
-        value = float(value)
-        if np.isnan(value):
-            raise ValueError(f"x[{row + 1}][{dim}]: NaN is not a value")
+        value = _finite(value, f"x[{row + 1}][{dim}]")
+        if not (0 <= row < self.session.length and 0 <= dim < self.session.input_size):
+            raise ValueError(f"no input x[{row + 1}][{dim}]")
         old = float(self.session.inputs[row, dim])
         if old == value:
             return

@@ -29,6 +29,8 @@ from simulator.ui.diagram import style
 from simulator.ui.diagram.layout import BOX_SIZE, NODE_RADIUS, OVAL_SIZE, Grid, NodeShape
 
 VALUE_FONT_SIZE = 21
+VALUE_FONT_LIMIT = 24
+"""The largest value font the cells hold ("-0.00" still fits a cell at this size)."""
 LABEL_FONT_SIZE = 34
 
 
@@ -180,7 +182,7 @@ class VectorItem(QGraphicsItem):
             painter.fillRect(rect, hatch)
 
     def _paint_text_cells(self, painter: QPainter) -> None:
-        painter.setFont(style.font(VALUE_FONT_SIZE))
+        painter.setFont(style.font(VALUE_FONT_SIZE, limit=VALUE_FONT_LIMIT))
         for unit, (color, text) in enumerate(zip(self.colors(), self.texts(), strict=True)):
             cell = self.cell_rect(unit).adjusted(1.5, 1.5, -1.5, -1.5)
             painter.fillRect(cell, color)
@@ -360,16 +362,21 @@ class WireItem(QGraphicsItem):
 class LabelItem(QGraphicsTextItem):
     """A part's symbol in rich text (subscripts), clickable like the part itself."""
 
-    def __init__(self, part: str | None, html: str, size: float = LABEL_FONT_SIZE, color: QColor = style.INK):
+    def __init__(self, part: str | None, html: str, size: float = LABEL_FONT_SIZE, muted: bool = False):
         super().__init__()
         self.part = part
+        self.muted = muted
         self.setFont(style.font(size))
-        self.setDefaultTextColor(color)
+        self.recolor()
         self.setHtml(html)
         self.document().setDocumentMargin(2)
         if part is not None:
             self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(3)
+
+    def recolor(self) -> None:
+        """Take the text colour (ink, or muted for a caption) from the active palette."""
+        self.setDefaultTextColor(style.MUTED if self.muted else style.INK)
 
     def place(self, anchor: QPointF, side: str, gap: float = 10.0) -> None:
         """Put the label on ``side`` of ``anchor`` (a point on the edge of what it names)."""

@@ -65,14 +65,15 @@ class LegendItem(QGraphicsItem):
         for index, (title, kind, ticks) in enumerate(BARS):
             bar = self.bar_rect(index)
             painter.setPen(style.INK)
-            painter.setFont(style.font(TITLE_SIZE))
+            # The legend's boxes have fixed sizes: its text does not grow with the text scale.
+            painter.setFont(style.font(TITLE_SIZE, limit=TITLE_SIZE))
             title_rect = QRectF(bar.left() - TITLE_WIDTH, bar.top(), TITLE_WIDTH - 12.0, bar.height())
             painter.drawText(title_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, title)
             painter.fillRect(bar, gradient_brush(kind, bar))
             painter.setPen(QPen(style.INK, 2.0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(bar)
-            painter.setFont(style.font(TICK_SIZE, bold=False))
+            painter.setFont(style.font(TICK_SIZE, bold=False, limit=TICK_SIZE))
             for k, tick in enumerate(ticks):
                 x = bar.left() + bar.width() * k / (len(ticks) - 1)
                 painter.drawLine(QPointF(x, bar.bottom()), QPointF(x, bar.bottom() + 5.0))
@@ -86,7 +87,7 @@ class LegendItem(QGraphicsItem):
         painter.fillRect(swatch, QBrush(style.NOT_COMPUTED_HATCH, Qt.BrushStyle.BDiagPattern))
         painter.setPen(QPen(style.INK, 2.0))
         painter.drawRect(swatch)
-        painter.setFont(style.font(TITLE_SIZE, bold=False))
+        painter.setFont(style.font(TITLE_SIZE, bold=False, limit=TITLE_SIZE))
         painter.drawText(
             QRectF(swatch.right() + 12.0, swatch.top(), 250.0, swatch.height()),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,

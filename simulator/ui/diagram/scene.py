@@ -52,7 +52,6 @@ class DiagramScene(QGraphicsScene):
 
     def __init__(self, hidden_size: int, input_size: int) -> None:
         super().__init__()
-        self.setBackgroundBrush(style.BACKGROUND)
         self.vectors: dict[str, VectorItem] = {}
         self.nodes: dict[str, NodeItem] = {}
         self.wires: list[WireItem] = []
@@ -66,11 +65,9 @@ class DiagramScene(QGraphicsScene):
         self.layout_ = layout = build_layout(hidden_size, input_size)
         box = QPainterPath()
         box.addRoundedRect(layout.cell_box, 36, 36)
-        cell = QGraphicsPathItem(box)
-        cell.setPen(QPen(style.CELL_EDGE, 3.0))
-        cell.setBrush(style.CELL_FILL)
-        cell.setZValue(-1)
-        self.addItem(cell)
+        self.cell_box = QGraphicsPathItem(box)
+        self.cell_box.setZValue(-1)
+        self.addItem(self.cell_box)
 
         self.wires = [WireItem(w.part, w.points, w.arrow, w.start_dot) for w in layout.wires]
         for wire in self.wires:
@@ -94,8 +91,8 @@ class DiagramScene(QGraphicsScene):
 
         self.header = LabelItem(None, "", size=30)
         self.header.setPos(layout.header)
-        self.step_label = LabelItem(None, "", size=28, color=style.MUTED)
-        output = LabelItem(None, "<i>h<sub>t</sub></i> (output)", size=24, color=style.MUTED)
+        self.step_label = LabelItem(None, "", size=28, muted=True)
+        output = LabelItem(None, "<i>h<sub>t</sub></i> (output)", size=24, muted=True)
         output.place(layout.output_label, "above", gap=0.0)
         self.legend = LegendItem()
         self.legend.setPos(layout.legend)
@@ -103,6 +100,21 @@ class DiagramScene(QGraphicsScene):
             self.addItem(item)
         m = SCENE_MARGIN
         self.setSceneRect(self.itemsBoundingRect().adjusted(-m, -m, m, m))
+        self.recolor()
+
+    def recolor(self) -> None:
+        """Take the background, the cell's outline and the captions' colours from the active palette.
+
+        The rows, nodes and wires read the palette when they paint; this only
+        updates what is stored in items, and asks for a repaint.
+        """
+        self.setBackgroundBrush(style.BACKGROUND)
+        self.cell_box.setPen(QPen(style.CELL_EDGE, style.OUTLINE_WIDTH))
+        self.cell_box.setBrush(style.CELL_FILL)
+        for item in self.items():
+            if isinstance(item, LabelItem):
+                item.recolor()
+        self.update()
 
     def show_values(self, values: dict[str, np.ndarray | None], header: str, step_label: str) -> None:
         """Recolour every row and wire and rewrite the captions; no item is created or removed.

@@ -73,6 +73,25 @@ class DiagramView(QGraphicsView):
         self._set_hover("")
         self.fit()
 
+    def set_theme(self, palette: style.DiagramPalette) -> None:
+        """Draw with the colours of ``palette`` from now on; every item is recoloured, none rebuilt.
+
+        The palette is shared by every diagram of the app (see :func:`style.use_palette`).
+        """
+        style.use_palette(palette)
+        self.setBackgroundBrush(style.BACKGROUND)
+        self._scene.recolor()
+
+    def set_text_scale(self, scale: float) -> None:
+        """Make the diagram's text ``scale`` times its normal size (values only as large as their cells hold).
+
+        Rebuilds the items so that labels are laid out for their new size; the
+        scale is shared by every diagram of the app (see :func:`style.use_text_scale`).
+        """
+        if scale != style.TEXT_SCALE:
+            style.use_text_scale(scale)
+            self._rebuild()
+
     # ------------------------------------------------------------ fitting
     def fit(self) -> None:
         """Scale the whole diagram into the widget, keeping its aspect ratio."""

@@ -1,0 +1,75 @@
+""" "Find the moment": the breakpoints and statistics docks, added to a main window."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+from simulator.ui.panels.breakpoints import BreakpointsPanel
+from simulator.ui.panels.explanation import view_menu
+from simulator.ui.panels.statistics import StatisticsPanel
+
+STATUS_TIMEOUT_MS = 10_000
+"""How long the "Stopped at step …" message stays in the status bar."""
+
+
+class FindMoment(NamedTuple):
+    """The two panels :func:`install` added."""
+
+    breakpoints: BreakpointsPanel
+    statistics: StatisticsPanel
+
+
+def install(window: QMainWindow) -> FindMoment:
+    """Add the Breakpoints and Statistics docks to a main window, tabbed with the inspector.
+
+    Parameters
+    ----------
+    window : MainWindow
+        Needs ``session``, ``player``, ``docks`` (with ``inspector``), a status bar and a "View" menu.
+        The docks (objectNames ``dock_breakpoints`` and ``dock_statistics``) are also stored in
+        ``window.docks``; their View-menu toggles go after the other docks' toggles.
+
+    Returns
+    -------
+    FindMoment
+        The two panels (those already there if the window has them).
+    """
+    if "breakpoints" in window.docks and "statistics" in window.docks:
+        return FindMoment(window.docks["breakpoints"].widget(), window.docks["statistics"].widget())
+    breakpoints = BreakpointsPanel(window.session, window.player)
+    statistics = StatisticsPanel(window.session)
+    menu = view_menu(window)
+    # The docks' toggles come just before the toolbar's in the View menu.
+    toolbar = getattr(window, "toolbar", None)
+    before = toolbar.toggleViewAction() if toolbar is not None else None
+    before = before if before in menu.actions() else None
+    for name, title, widget, tip in (
+        (
+            "breakpoints",
+            "Breakpoints",
+            breakpoints,
+            "Show or hide the breakpoints: conditions that stop Play",
+        ),
+        ("statistics", "Statistics", statistics, "Show or hide how often each unit saturates, and its range"),
+    ):
+        dock = QDockWidget(title, window)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        window.tabifyDockWidget(window.docks["inspector"], dock)
+        window.docks[name] = dock
+        action = dock.toggleViewAction()
+        action.setObjectName(f"action_show_{name}")
+        action.setToolTip(tip)
+        menu.insertAction(before, action)
+    window.docks["inspector"].raise_()
+    breakpoints.hit_reached.connect(
+        lambda _step, message: window.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
+    )
+    return FindMoment(breakpoints, statistics)
+
+
+__all__ = ["FindMoment", "install"]

@@ -11,6 +11,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from simulator.commands.animate import add_animate_parser
+from simulator.commands.render import add_render_parser
+
 EXIT_USAGE = 2
 PROG = "lstm-sim"
 
@@ -70,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the step to show (default: %(default)s)")
     shot.add_argument("--size", type=_size, default=(1600, 1000), metavar="WxH",
                       help="window size in pixels (default: 1600x1000)")
+    add_render_parser(commands)
+    add_animate_parser(commands)
     return parser
 
 
@@ -136,6 +141,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from simulator.bench.report import bench_command
 
             return bench_command(args)
+        if args.command == "render":
+            from simulator.commands.render import render_command
+
+            return render_command(args)
+        if args.command == "animate":
+            from simulator.commands.animate import animate_command
+
+            return animate_command(args)
         if args.command == "screenshot":
             from simulator.commands.screenshot import screenshot_command
 

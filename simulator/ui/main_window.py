@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QToolBar,
     QVBoxLayout,
@@ -22,7 +23,9 @@ from simulator.engine import LSTMParams
 from simulator.io.errors import LoadError
 from simulator.io.presets import load_preset, preset_names
 from simulator.session import DEFAULT_PRESET, Session
+from simulator.ui import find_moment, presentation, themes
 from simulator.ui.actions import add_shortcut_to_tip, create_actions
+from simulator.ui.export_actions import install_export_menu
 from simulator.ui.banner import LessonBanner
 from simulator.ui.diagram import DiagramView
 from simulator.ui.lesson_files import LessonFiles
@@ -104,7 +107,11 @@ class MainWindow(QMainWindow):
         self.time_controls = TimeControls(session, self.player)
         self._build_toolbar()
         self._build_menus()
+        install_export_menu(self)
         self._build_status_bar()
+        self.presentation = presentation.install(self)  # also adds the "Step, Explained" dock
+        self.theme = themes.install_themes(self, self.settings)
+        self.find_moment = find_moment.install(self)
 
         self.player.playing_changed.connect(self._show_playing)
         self.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
@@ -118,7 +125,8 @@ class MainWindow(QMainWindow):
         self.actions_by_name["action_max_speed"].setChecked(bool(self.settings.get("play/max_speed")))
         self.resize(1500, 950)
         self.resizeDocks([self.docks["plots"]], [330], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["inputs"], self.docks["inspector"]], [290, 400], Qt.Orientation.Horizontal)
+        side_docks = [self.docks["inputs"], self.docks["inspector"]]
+        self.resizeDocks(side_docks, [290, 400], Qt.Orientation.Horizontal)
         if restore:
             self._restore_layout()
         self._on_replaced()
@@ -161,7 +169,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         a = self.actions_by_name
-        menu = self.menuBar().addMenu("&File")
+        self.menus: dict[str, QMenu] = {}
+        menu = self.menus["file"] = self.menuBar().addMenu("&File")
         self.file_menu = menu
         menu.setToolTipsVisible(True)
         menu.addAction(a["action_open_lesson"])
@@ -192,23 +201,23 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(a["action_quit"])
 
-        menu = self.menuBar().addMenu("&Edit")
+        menu = self.menus["edit"] = self.menuBar().addMenu("&Edit")
         for name in ("action_undo", "action_redo", None, "action_randomize", "action_reset_weights"):
             menu.addSeparator() if name is None else menu.addAction(a[name])
 
-        menu = self.menuBar().addMenu("&Run")
+        menu = self.menus["run"] = self.menuBar().addMenu("&Run")
         for name in ("action_step", "action_back", "action_play", "action_reset", "action_end", None,
                      "action_max_speed"):
             menu.addSeparator() if name is None else menu.addAction(a[name])
 
-        menu = self.menuBar().addMenu("&View")
+        menu = self.menus["view"] = self.menuBar().addMenu("&View")
         menu.addAction(a["action_fit_diagram"])
         menu.addSeparator()
         for dock in self.docks.values():
             menu.addAction(dock.toggleViewAction())
         menu.addAction(self.toolbar.toggleViewAction())
 
-        menu = self.menuBar().addMenu("&Help")
+        menu = self.menus["help"] = self.menuBar().addMenu("&Help")
         menu.addAction(a["action_shortcuts"])
         menu.addAction(a["action_about"])
 
@@ -374,6 +383,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.presentation.leave()
         self.player.pause()
         if not self.lesson_files.confirm_discard():
             event.ignore()

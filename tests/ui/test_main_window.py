@@ -33,7 +33,7 @@ def window(qtbot):
 
 def test_contract_actions_have_names_shortcuts_tooltips_menus_and_toolbar(window):
     toolbar = window.findChild(QToolBar, "toolbar_time")
-    menu_actions = {a for menu in window.menuBar().actions() for a in menu.menu().actions()}
+    menu_actions = {a for menu in window.menus.values() for a in menu.actions()}
     for name, key in CONTRACT.items():
         action = window.findChild(type(window.actions_by_name[name]), name)
         assert action is window.actions_by_name[name]

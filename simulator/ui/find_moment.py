@@ -23,12 +23,12 @@ class FindMoment(NamedTuple):
 
 
 def install(window: QMainWindow) -> FindMoment:
-    """Add the Breakpoints and Statistics docks to a main window, tabbed with the inspector.
+    """Add the Breakpoints and Statistics docks to a main window, tabbed with the history plots.
 
     Parameters
     ----------
     window : MainWindow
-        Needs ``session``, ``player``, ``docks`` (with ``inspector``), a status bar and a "View" menu.
+        Needs ``session``, ``player``, ``docks`` (with ``plots``), a status bar and a "View" menu.
         The docks (objectNames ``dock_breakpoints`` and ``dock_statistics``) are also stored in
         ``window.docks``; their View-menu toggles go after the other docks' toggles.
 
@@ -58,14 +58,14 @@ def install(window: QMainWindow) -> FindMoment:
         dock = QDockWidget(title, window)
         dock.setObjectName(f"dock_{name}")
         dock.setWidget(widget)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        window.tabifyDockWidget(window.docks["inspector"], dock)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        window.tabifyDockWidget(window.docks["plots"], dock)
         window.docks[name] = dock
         action = dock.toggleViewAction()
         action.setObjectName(f"action_show_{name}")
         action.setToolTip(tip)
         menu.insertAction(before, action)
-    window.docks["inspector"].raise_()
+    window.docks["plots"].raise_()
     breakpoints.hit_reached.connect(
         lambda _step, message: window.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
     )

@@ -67,6 +67,10 @@ class Track(Protocol):
         """Take every item this track added out of its plot and layout."""
 
 
+MAX_DOTTED_STEPS = 40
+"""Histories up to this long also mark each step with a dot."""
+
+
 class CurveTrack:
     """One curve per unit, clipped to the view and peak-downsampled for long histories.
 
@@ -82,6 +86,7 @@ class CurveTrack:
 
     def __init__(self, plot: pg.PlotItem, field: str, hidden_size: int) -> None:
         self._plot = plot
+        self._dotted = False
         self.curves: list[pg.PlotDataItem] = []
         for unit in range(hidden_size):
             # Peak downsampling keeps each pixel column's min and max: one bucket per pixel is enough.
@@ -103,6 +108,15 @@ class CurveTrack:
             plot.setAutoVisible(y=True)
 
     def set_data(self, steps: np.ndarray, values: np.ndarray) -> None:
+        dots = len(steps) <= MAX_DOTTED_STEPS  # a step or two is a point, not yet a line
+        if dots != self._dotted:
+            self._dotted = dots
+            for unit, curve in enumerate(self.curves):
+                color = UNIT_COLORS[unit % len(UNIT_COLORS)]
+                curve.setSymbol("o" if dots else None)
+                curve.setSymbolSize(6)
+                curve.setSymbolPen(color)
+                curve.setSymbolBrush(color)
         for unit, curve in enumerate(self.curves):
             curve.setData(steps, values[:, unit])
 

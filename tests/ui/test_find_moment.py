@@ -35,11 +35,11 @@ def test_installing_twice_adds_nothing(window):
     assert len(window.findChildren(QDockWidget, "dock_breakpoints")) == 1
 
 
-def test_docks_are_tabbed_with_the_inspector_and_toggled_from_the_view_menu(window):
+def test_docks_are_tabbed_with_the_plots_and_toggled_from_the_view_menu(window):
     for name in ("breakpoints", "statistics"):
         dock = window.findChild(QDockWidget, f"dock_{name}")
         assert dock is window.docks[name]
-        assert dock in window.tabifiedDockWidgets(window.docks["inspector"])
+        assert dock in window.tabifiedDockWidgets(window.docks["plots"])
         view = window.menus["view"]  # never QAction.menu(): its wrapper can delete the menu
         assert dock.toggleViewAction() in view.actions()
         assert dock.toggleViewAction().toolTip()

@@ -2,8 +2,8 @@
 
 F5 (or View → Presentation Mode) enters it and F5 or Esc leaves it. While it
 is on, the editing panels and the menu bar are hidden, the explanation panel
-stands at the right in large type and the diagram fills the rest, with the
-history plots small beneath it. Presentation clickers send Page Down / Page
+stands at the right in large type and the diagram fills the rest of the
+screen. Presentation clickers send Page Down / Page
 Up, which step forward and back (as Right / Left do). Leaving restores the
 window exactly as it was: geometry, full-screen state, docks and fonts.
 """
@@ -21,8 +21,8 @@ from simulator.ui.diagram import style
 from simulator.ui.panels import explanation
 from simulator.ui.panels.explanation import ExplanationPanel, view_menu
 
-EDITING_DOCKS = ("inputs", "weights", "inspector")
-"""Docks hidden while presenting."""
+EDITING_DOCKS = ("inputs", "weights", "inspector", "plots", "breakpoints", "statistics")
+"""Docks hidden while presenting (those the window has): the diagram gets the whole left side."""
 
 FONT_PIXELS = 28
 """The explanation's text height at 1080 screen lines (scaled with taller screens, never smaller)."""
@@ -30,11 +30,9 @@ FONT_PIXELS = 28
 DIAGRAM_TEXT_SCALE = 1.25
 """How much larger the diagram's labels are while presenting (its values grow as far as their cells allow)."""
 
-EXPLANATION_SHARE = 0.38
+EXPLANATION_SHARE = 0.30
 """The share of the screen's width given to the explanation."""
 
-PLOTS_SHARE = 0.34
-"""The share of the screen's height given to the history plots."""
 
 CLICKER_KEYS = {"action_step": "PgDown", "action_back": "PgUp"}
 """Extra shortcuts for the keys presentation clickers send."""
@@ -150,13 +148,13 @@ class PresentationMode(QObject):
             diagram_text_scale=style.TEXT_SCALE,
         )
         for name in EDITING_DOCKS:
-            w.docks[name].hide()
+            if name in w.docks:
+                w.docks[name].hide()
         w.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock.setFloating(False)
         w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.show()
         self.dock.setTitleBarWidget(self._no_title_bar)
-        w.docks["plots"].show()
         w.menuBar().hide()
         w.statusBar().hide()
         screen = w.screen().size()
@@ -164,7 +162,6 @@ class PresentationMode(QObject):
         w.diagram.set_text_scale(DIAGRAM_TEXT_SCALE)
         w.showFullScreen()
         w.resizeDocks([self.dock], [round(screen.width() * EXPLANATION_SHARE)], Qt.Orientation.Horizontal)
-        w.resizeDocks([w.docks["plots"]], [round(screen.height() * PLOTS_SHARE)], Qt.Orientation.Vertical)
         w.diagram.setFocus()
 
     def _leave(self) -> None:

@@ -353,13 +353,13 @@ class MainWindow(QMainWindow):
     # -------------------------------------------------------------- lessons
     def view_state(self) -> dict[str, object]:
         """Display settings saved with a lesson."""
-        return {"theme": str(self.settings.get("view/theme"))}
+        return {"theme": themes.current_theme(self)}
 
     def apply_view_state(self, view: dict[str, object]) -> None:
         """Apply display settings read from a lesson (unknown keys are ignored)."""
-        theme = view.get("theme")
-        if isinstance(theme, str):
-            self.settings.set("view/theme", theme)
+        action = self.actions_by_name.get(f"action_theme_{view.get('theme')}")
+        if action is not None:
+            action.trigger()
 
     def open_lesson(self, path: Path) -> bool:
         """Open a saved lesson (asks first if there are unsaved changes)."""

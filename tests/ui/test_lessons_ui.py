@@ -37,6 +37,19 @@ def test_save_then_open_restores_the_lesson(window, tmp_path):
     assert window.findChild(type(window.file_menu), "menu_recent").actions()[0].text() == path.name
 
 
+def test_a_lesson_brings_back_its_theme(window, tmp_path):
+    from simulator.ui import themes
+
+    window.actions_by_name["action_theme_high_contrast"].trigger()
+    path = tmp_path / "dark.lstm.json"
+    assert window.lesson_files.save_to(path)
+    window.actions_by_name["action_theme_light"].trigger()
+    assert themes.current_theme(window) == "light"
+    assert window.lesson_files.open_path(path, ask=False)
+    assert themes.current_theme(window) == "high_contrast"
+    themes.apply_theme(window, "light")  # the palette is the whole app's: leave it as found
+
+
 def test_bad_lesson_leaves_the_open_one_untouched(window, tmp_path, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))

@@ -37,27 +37,55 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("--preset", metavar="NAME", help="open the window with this preset")
-    parser.add_argument("--quit-after", type=_non_negative_int, metavar="MS",
-                        help="close the window after MS milliseconds (for demos and smoke tests)")
+    parser.add_argument(
+        "--quit-after",
+        type=_non_negative_int,
+        metavar="MS",
+        help="close the window after MS milliseconds (for demos and smoke tests)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    run = commands.add_parser("run", help="run a preset over an input sequence and print every gate and state")
-    run.add_argument("--preset", default="worked-example", metavar="NAME",
-                     help="preset whose weights (and inputs, unless --input) are used (default: %(default)s)")
-    run.add_argument("--model", type=Path, metavar="FILE",
-                     help="a trained LSTM (.pt, .pth, .safetensors, .npz, .keras, .h5, .onnx) whose weights "
-                          "replace the preset's; needs --input")
-    run.add_argument("--layer", type=_non_negative_int, metavar="K",
-                     help="with --model: run layers 0..K and print layer K (default: the last)")
-    run.add_argument("--input", type=Path, metavar="FILE.csv|FILE.npy",
-                     help="input sequence, one row per timestep")
+    run = commands.add_parser(
+        "run", help="run a preset over an input sequence and print every gate and state"
+    )
+    run.add_argument(
+        "--preset",
+        default="worked-example",
+        metavar="NAME",
+        help="preset whose weights (and inputs, unless --input) are used (default: %(default)s)",
+    )
+    run.add_argument(
+        "--model",
+        type=Path,
+        metavar="FILE",
+        help="a trained LSTM (.pt, .pth, .safetensors, .npz, .keras, .h5, .onnx) whose weights "
+        "replace the preset's; needs --input",
+    )
+    run.add_argument(
+        "--layer",
+        type=_non_negative_int,
+        metavar="K",
+        help="with --model: run layers 0..K and print layer K (default: the last)",
+    )
+    run.add_argument(
+        "--input", type=Path, metavar="FILE.csv|FILE.npy", help="input sequence, one row per timestep"
+    )
     run.add_argument("--steps", type=_positive_int, metavar="N", help="run only the first N steps")
-    run.add_argument("--out", type=Path, metavar="FILE.csv|FILE.npz",
-                     help="write the whole trace (NPZ keys are the trace field names)")
+    run.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE.csv|FILE.npz",
+        help="write the whole trace (NPZ keys are the trace field names)",
+    )
     run.add_argument("--float32", action="store_true", help="compute in float32 instead of float64")
     run.add_argument("--quiet", action="store_true", help="do not print the table")
-    run.add_argument("--decimals", type=_decimals, default=3, metavar="N",
-                     help="decimals in the printed table (default: %(default)s)")
+    run.add_argument(
+        "--decimals",
+        type=_decimals,
+        default=3,
+        metavar="N",
+        help="decimals in the printed table (default: %(default)s)",
+    )
 
     commands.add_parser("presets", help="list the shipped presets")
 
@@ -69,10 +97,20 @@ def build_parser() -> argparse.ArgumentParser:
     shot = commands.add_parser("screenshot", help="render the main window offscreen to a PNG")
     shot.add_argument("out", type=Path, metavar="OUT.png")
     shot.add_argument("--preset", default="worked-example", metavar="NAME")
-    shot.add_argument("--step", type=_non_negative_int, default=1, metavar="T",
-                      help="the step to show (default: %(default)s)")
-    shot.add_argument("--size", type=_size, default=(1600, 1000), metavar="WxH",
-                      help="window size in pixels (default: 1600x1000)")
+    shot.add_argument(
+        "--step",
+        type=_non_negative_int,
+        default=1,
+        metavar="T",
+        help="the step to show (default: %(default)s)",
+    )
+    shot.add_argument(
+        "--size",
+        type=_size,
+        default=(1600, 1000),
+        metavar="WxH",
+        help="window size in pixels (default: 1600x1000)",
+    )
     add_render_parser(commands)
     add_animate_parser(commands)
     return parser

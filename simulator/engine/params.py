@@ -123,7 +123,7 @@ class LSTMParams:
                 raise ValueError(f"{gate} gate: expected (input weights, recurrent weights, bias)")
             rows = slice(k * H, (k + 1) * H)
             for part, value, expected, target in zip(
-                PARTS, parts, ((H, D), (H, H), (H,)), (self._W, self._U, self._b)
+                PARTS, parts, ((H, D), (H, H), (H,)), (self._W, self._U, self._b), strict=False
             ):
                 what = f"{gate} gate {PART_LABELS[part]}"
                 array = _as_float_array(value, what, dtype)
@@ -176,16 +176,15 @@ class LSTMParams:
         target = self.part(gate, part)
         index = (index,) if isinstance(index, int) else tuple(index)
         if len(index) != target.ndim or any(
-            not 0 <= i < n for i, n in zip(index, target.shape)
+            not 0 <= i < n for i, n in zip(index, target.shape, strict=False)
         ):
-            raise ValueError(
-                f"{gate} gate {PART_LABELS[part]}: index {index} outside shape {target.shape}"
-            )
+            raise ValueError(f"{gate} gate {PART_LABELS[part]}: index {index} outside shape {target.shape}")
         value = float(value)
         if not np.isfinite(value):
             raise ValueError(f"{gate} gate {PART_LABELS[part]}: value must be finite, got {value}")
         copy = self.copy()
-        copy._stack_for(part)[_gate_index(gate) * self.hidden_size + index[0], *index[1:]] = value
+        row = _gate_index(gate) * self.hidden_size + index[0]
+        copy._stack_for(part)[(row, *index[1:])] = value
         return copy
 
     def _stack_for(self, part: str) -> np.ndarray:
@@ -255,7 +254,9 @@ class LSTMParams:
 
     # ------------------------------------------------------------- creation
     @classmethod
-    def zeros(cls, input_size: int, hidden_size: int, dtype: np.dtype | type | str = np.float64) -> LSTMParams:
+    def zeros(
+        cls, input_size: int, hidden_size: int, dtype: np.dtype | type | str = np.float64
+    ) -> LSTMParams:
         """All weights zero."""
         _check_sizes(input_size, hidden_size)
         H, D = hidden_size, input_size
@@ -313,9 +314,7 @@ class LSTMParams:
 
     def to_gates(self) -> dict[str, dict[str, list]]:
         """``{gate: {"input": W, "recurrent": U, "bias": b}}`` as nested lists (for JSON)."""
-        return {
-            gate: {part: self.part(gate, part).tolist() for part in PARTS} for gate in GATES
-        }
+        return {gate: {part: self.part(gate, part).tolist() for part in PARTS} for gate in GATES}
 
     @classmethod
     def from_torch(

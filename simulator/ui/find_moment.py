@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea
 
 from simulator.ui.panels.breakpoints import BreakpointsPanel
 from simulator.ui.panels.explanation import view_menu
@@ -38,7 +38,7 @@ def install(window: QMainWindow) -> FindMoment:
         The two panels (those already there if the window has them).
     """
     if "breakpoints" in window.docks and "statistics" in window.docks:
-        return FindMoment(window.docks["breakpoints"].widget(), window.docks["statistics"].widget())
+        return FindMoment(*(window.docks[name].widget().widget() for name in ("breakpoints", "statistics")))
     breakpoints = BreakpointsPanel(window.session, window.player)
     statistics = StatisticsPanel(window.session)
     menu = view_menu(window)
@@ -57,7 +57,12 @@ def install(window: QMainWindow) -> FindMoment:
     ):
         dock = QDockWidget(title, window)
         dock.setObjectName(f"dock_{name}")
-        dock.setWidget(widget)
+        # Scrollable, so that a short window can still hold the panel.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(widget)
+        dock.setWidget(scroll)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         window.tabifyDockWidget(window.docks["plots"], dock)
         window.docks[name] = dock

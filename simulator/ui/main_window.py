@@ -25,9 +25,9 @@ from simulator.io.presets import load_preset, preset_names
 from simulator.session import DEFAULT_PRESET, Session
 from simulator.ui import find_moment, presentation, themes
 from simulator.ui.actions import add_shortcut_to_tip, create_actions
-from simulator.ui.export_actions import install_export_menu
 from simulator.ui.banner import LessonBanner
 from simulator.ui.diagram import DiagramView
+from simulator.ui.export_actions import install_export_menu
 from simulator.ui.lesson_files import LessonFiles
 from simulator.ui.panels import InputsPanel, InspectorPanel, WeightsPanel
 from simulator.ui.plots import HistoryPlots
@@ -50,8 +50,9 @@ class MainWindow(QMainWindow):
         Where geometry, dock layout, speed and the last preset persist.
     """
 
-    def __init__(self, session: Session | None = None, settings: Settings | None = None,
-                 restore: bool = True) -> None:
+    def __init__(
+        self, session: Session | None = None, settings: Settings | None = None, restore: bool = True
+    ) -> None:
         super().__init__()
         self.settings = settings or Settings()
         if session is None:
@@ -82,27 +83,31 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["inspector"], self.docks["weights"])
         self.docks["inspector"].raise_()
 
-        self.lesson_files = LessonFiles(self, session, self.undo_stack, self.settings,
-                                        self.view_state, self.apply_view_state)
-        self.actions_by_name: dict[str, QAction] = create_actions(self, {
-            "action_open_lesson": self.lesson_files.open,
-            "action_save_lesson": self.lesson_files.save,
-            "action_save_lesson_as": self.lesson_files.save_as,
-            "action_step": session.step,
-            "action_back": session.back,
-            "action_play": self._set_playing,
-            "action_reset": session.reset,
-            "action_end": lambda: session.seek(session.length),
-            "action_max_speed": self.player.set_max_speed,
-            "action_import_inputs": self.import_inputs,
-            "action_export_trace": self.export_trace,
-            "action_quit": self.close,
-            "action_randomize": self.randomize_weights,
-            "action_reset_weights": self.reset_weights,
-            "action_fit_diagram": self._fit_diagram,
-            "action_shortcuts": self.show_shortcuts,
-            "action_about": self.show_about,
-        })
+        self.lesson_files = LessonFiles(
+            self, session, self.undo_stack, self.settings, self.view_state, self.apply_view_state
+        )
+        self.actions_by_name: dict[str, QAction] = create_actions(
+            self,
+            {
+                "action_open_lesson": self.lesson_files.open,
+                "action_save_lesson": self.lesson_files.save,
+                "action_save_lesson_as": self.lesson_files.save_as,
+                "action_step": session.step,
+                "action_back": session.back,
+                "action_play": self._set_playing,
+                "action_reset": session.reset,
+                "action_end": lambda: session.seek(session.length),
+                "action_max_speed": self.player.set_max_speed,
+                "action_import_inputs": self.import_inputs,
+                "action_export_trace": self.export_trace,
+                "action_quit": self.close,
+                "action_randomize": self.randomize_weights,
+                "action_reset_weights": self.reset_weights,
+                "action_fit_diagram": self._fit_diagram,
+                "action_shortcuts": self.show_shortcuts,
+                "action_about": self.show_about,
+            },
+        )
         self._add_undo_actions()
         self.time_controls = TimeControls(session, self.player)
         self._build_toolbar()
@@ -206,8 +211,15 @@ class MainWindow(QMainWindow):
             menu.addSeparator() if name is None else menu.addAction(a[name])
 
         menu = self.menus["run"] = self.menuBar().addMenu("&Run")
-        for name in ("action_step", "action_back", "action_play", "action_reset", "action_end", None,
-                     "action_max_speed"):
+        for name in (
+            "action_step",
+            "action_back",
+            "action_play",
+            "action_reset",
+            "action_end",
+            None,
+            "action_max_speed",
+        ):
             menu.addSeparator() if name is None else menu.addAction(a[name])
 
         menu = self.menus["view"] = self.menuBar().addMenu("&View")
@@ -321,7 +333,8 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         QMessageBox.about(
-            self, f"About {WINDOW_TITLE}",
+            self,
+            f"About {WINDOW_TITLE}",
             f"<h3>{WINDOW_TITLE} {__version__}</h3><p>The inside of an LSTM cell, made visible: "
             "every gate and state, live, one timestep at a time.</p>",
         )

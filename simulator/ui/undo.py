@@ -28,8 +28,9 @@ class _ValueCommand(QUndoCommand):
     exception would leave the stack owning a half-made command. Edits are checked before the push.
     """
 
-    def __init__(self, text: str, apply: Callable[[object], None], old: object, new: object,
-                 key: Hashable | None) -> None:
+    def __init__(
+        self, text: str, apply: Callable[[object], None], old: object, new: object, key: Hashable | None
+    ) -> None:
         super().__init__(text)
         self._apply, self._old, self._new, self._key = apply, old, new, key
 
@@ -64,18 +65,22 @@ class UndoableEdits:
     def _key(self, drag: bool, *what: object) -> Hashable | None:
         return (*what, self._drag_serial) if drag else None
 
-    def _push(self, text: str, apply: Callable[[object], None], old: object, new: object,
-              key: Hashable | None) -> None:
+    def _push(
+        self, text: str, apply: Callable[[object], None], old: object, new: object, key: Hashable | None
+    ) -> None:
         self.stack.push(_ValueCommand(text, apply, old, new, key))
 
     # -------------------------------------------------------------- weights
-    def set_weight(self, gate: str, part: str, index: tuple[int, ...], value: float,
-                   drag: bool = False) -> None:
+    def set_weight(
+        self, gate: str, part: str, index: tuple[int, ...], value: float, drag: bool = False
+    ) -> None:
         """Change one weight (see :meth:`Session.set_weight`)."""
         value = _finite(value, f"{gate} {part} weight")
         index = tuple(int(i) for i in index)
         weights = self.session.params.part(gate, part)
-        if len(index) != weights.ndim or not all(0 <= i < n for i, n in zip(index, weights.shape)):
+        if len(index) != weights.ndim or not all(
+            0 <= i < n for i, n in zip(index, weights.shape, strict=False)
+        ):
             raise ValueError(f"{gate} {part} weights have no index {index}")
         old = float(weights[index])
         if old == value:
@@ -85,8 +90,13 @@ class UndoableEdits:
             self.session.set_weight(gate, part, index, float(v))  # type: ignore[arg-type]
 
         where = ",".join(str(i) for i in index)
-        self._push(f"Change {gate} {part} weight [{where}]", apply, old, value,
-                   self._key(drag, "weight", gate, part, index))
+        self._push(
+            f"Change {gate} {part} weight [{where}]",
+            apply,
+            old,
+            value,
+            self._key(drag, "weight", gate, part, index),
+        )
 
     def set_params(self, params: LSTMParams, text: str = "Change weights") -> None:
         """Replace all weights (randomize, reset to preset)."""
@@ -120,7 +130,7 @@ class UndoableEdits:
         old = (self.session.h0.copy(), self.session.c0.copy())
         size, dtype = self.session.hidden_size, np.dtype(float)
         new = (as_state(h0, size, "h0", dtype).copy(), as_state(c0, size, "c0", dtype).copy())
-        if all(np.array_equal(a, b) for a, b in zip(old, new)):
+        if all(np.array_equal(a, b) for a, b in zip(old, new, strict=False)):
             return
 
         def apply(v: object) -> None:
@@ -141,15 +151,23 @@ class UndoableEdits:
         def apply(v: object) -> None:
             self.session.set_input_value(row, dim, float(v))  # type: ignore[arg-type]
 
-        self._push(f"Change {PARTS['inputs'].symbol}[{row + 1}][{dim}]", apply, old, value,
-                   self._key(drag, "input", row, dim))
+        self._push(
+            f"Change {PARTS['inputs'].symbol}[{row + 1}][{dim}]",
+            apply,
+            old,
+            value,
+            self._key(drag, "input", row, dim),
+        )
 
-    def set_inputs(self, inputs: np.ndarray, step_labels: tuple[str, ...] = (),
-                   text: str = "Replace the inputs") -> None:
+    def set_inputs(
+        self, inputs: np.ndarray, step_labels: tuple[str, ...] = (), text: str = "Replace the inputs"
+    ) -> None:
         """Replace the whole input sequence."""
         old = (self.session.inputs.copy(), self.session.step_labels)
-        new = (as_sequence(inputs, self.session.input_size, "inputs", np.dtype(float)).copy(),
-               tuple(step_labels))
+        new = (
+            as_sequence(inputs, self.session.input_size, "inputs", np.dtype(float)).copy(),
+            tuple(step_labels),
+        )
         if new[0].shape[0] == 0:
             raise ValueError("inputs: the sequence is empty")
         if step_labels and len(step_labels) != new[0].shape[0]:

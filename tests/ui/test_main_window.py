@@ -73,7 +73,7 @@ def test_step_changes_diagram_colours_plots_and_timeline(window, qtbot):
     assert before != after
     assert window.time_controls.timeline.value() == 1
     assert window.plots.cursor_position() == 1
-    x, y = window.plots.curve("hidden", 0).getData()
+    _x, y = window.plots.curve("hidden", 0).getData()
     np.testing.assert_array_equal(y, window.session.trace.hidden[:, 0])
     assert "t = 1 / 12" in window.time_status.text()
 
@@ -89,7 +89,7 @@ def test_back_and_forward_is_exact_on_screen(window):
     for _ in range(2):
         actions["action_back"].trigger()
     assert window.session.t == 3
-    for a, b in zip(state, window.session.state()):
+    for a, b in zip(state, window.session.state(), strict=False):
         assert np.array_equal(a, b)
     assert shown == {p: [c.name() for c in window.diagram.part_colors(p)] for p in shown}
 
@@ -176,7 +176,9 @@ def test_large_model_window_builds(qtbot):
 
     session = Session()
     params = LSTMParams.random(4, 1024, seed=1)
-    session.load_preset(Preset("big", "Big", "", params, np.zeros((20, 4)) + 0.5, np.zeros(1024), np.zeros(1024)))
+    session.load_preset(
+        Preset("big", "Big", "", params, np.zeros((20, 4)) + 0.5, np.zeros(1024), np.zeros(1024))
+    )
     win = MainWindow(session=session)
     qtbot.addWidget(win)
     win.show()
@@ -190,7 +192,10 @@ def test_screenshot_command_writes_a_png(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
         [sys.executable, "-m", "simulator", "screenshot", str(out), "--step", "1", "--size", "1200x800"],
-        capture_output=True, text=True, timeout=120, env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     image = QImage(str(out))
@@ -203,8 +208,9 @@ def test_console_command_opens_the_window_and_quits_cleanly(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LSTM_SIM_SETTINGS": str(tmp_path / "s.conf")}
     script = Path(sys.executable).with_name("lstm-sim")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "simulator"]
-    done = subprocess.run([*command, "--quit-after", "1500"], capture_output=True, text=True,
-                          timeout=120, env=env)
+    done = subprocess.run(
+        [*command, "--quit-after", "1500"], capture_output=True, text=True, timeout=120, env=env
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "last_preset=worked-example" in (tmp_path / "s.conf").read_text()

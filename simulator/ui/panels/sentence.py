@@ -54,7 +54,9 @@ class SentenceBox(QGroupBox):
     def refresh(self) -> None:
         self.setVisible(self.applies)
         if self.applies and self.session.step_labels and not self.field.hasFocus():
-            self.field.setText(" ".join(label.split(" ")[-1].strip("()") for label in self.session.step_labels))
+            self.field.setText(
+                " ".join(label.split(" ")[-1].strip("()") for label in self.session.step_labels)
+            )
         self._describe()
 
     def apply(self) -> bool:

@@ -214,3 +214,48 @@ def test_console_command_opens_the_window_and_quits_cleanly(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "last_preset=worked-example" in (tmp_path / "s.conf").read_text()
+
+
+def long_window(qtbot, steps: int) -> MainWindow:
+    from simulator.engine import LSTMParams
+    from simulator.io.presets import Preset
+
+    session = Session()
+    inputs = np.sin(np.arange(steps)[:, None] * np.array([0.01, 0.03]))
+    session.load_preset(
+        Preset("long", "Long", "", LSTMParams.random(2, 4, seed=3), inputs, np.zeros(4), np.zeros(4))
+    )
+    win = MainWindow(session=session)
+    qtbot.addWidget(win, before_close_func=lambda w: w.undo_stack.setClean())
+    return win
+
+
+def test_full_speed_plays_many_steps_per_frame(qtbot):
+    win = long_window(qtbot, 20_000)
+    ticks = []
+    win.session.trace_changed.connect(lambda: ticks.append(win.session.t))
+    win.player.set_max_speed(True)
+    win.player.play()
+    qtbot.waitUntil(lambda: not win.player.playing, timeout=20_000)
+    assert win.session.t == 20_000
+    assert len(ticks) < 20_000 / 5  # several steps per frame, each drawn once
+    reference = Session(None)
+    reference.restore(win.session.snapshot())
+    np.testing.assert_allclose(win.session.trace.hidden, reference.trace.hidden, rtol=0, atol=1e-12)
+
+
+def test_full_speed_stops_exactly_at_a_breakpoint_it_would_jump_over(qtbot):
+    win = long_window(qtbot, 20_000)
+    from simulator.engine import run
+
+    session = win.session
+    trace = run(session.params, session.inputs, session.h0, session.c0)
+    above = trace.hidden[:, 1] > np.quantile(trace.hidden[:, 1], 0.999)
+    expected = int(np.argmax(above)) + 1  # the first step where it holds
+    threshold = float(np.quantile(trace.hidden[:, 1], 0.999))
+    assert win.find_moment.breakpoints.add(f"hidden[1] > {threshold!r}")
+    win.player.set_max_speed(True)
+    win.player.play()
+    qtbot.waitUntil(lambda: not win.player.playing, timeout=20_000)
+    assert session.t == expected
+    assert win.statusBar().currentMessage().startswith(f"Stopped at step {expected}:")

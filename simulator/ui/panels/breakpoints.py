@@ -370,24 +370,31 @@ class BreakpointsPanel(QWidget):
 
     def _on_trace_changed(self) -> None:
         self._refresh_hits()
-        t, stepped = self.session.t, self.session.t == self._last_t + 1
+        t, last = self.session.t, self._last_t
         self._last_t = t
-        if t == 0 or not (self.player.playing or stepped):
+        playing = self.player.playing
+        if t == 0 or not (playing or t == last + 1):
             return
+        # Fast playback may advance several steps at once: look at every step it passed.
+        start = last if playing and 0 <= last < t else t - 1
         trace = self.session.trace
-        fired = [
-            bp.describe(units)
-            for bp in self.enabled_breakpoints()
-            if (units := bp.fires_at(trace, t - 1)) is not None
-        ]
+        first_step, fired = t + 1, []
+        for bp in self.enabled_breakpoints():
+            hits = bp.hits(trace, start, t)
+            if not hits or hits[0].step > first_step:
+                continue
+            if hits[0].step < first_step:
+                first_step, fired = hits[0].step, []
+            fired.append(hits[0].description)
         if not fired:
             return
-        if self.player.playing:
+        if playing:
             self.player.pause()
-            message = f"Stopped at step {t}: {'; '.join(fired)}"
+            self.session.seek(first_step)
+            message = f"Stopped at step {first_step}: {'; '.join(fired)}"
         else:
-            message = f"Breakpoint at step {t}: {'; '.join(fired)}"
-        self.hit_reached.emit(t, message)
+            message = f"Breakpoint at step {first_step}: {'; '.join(fired)}"
+        self.hit_reached.emit(first_step, message)
 
     def _refresh_hits(self) -> None:
         """Search the computed trace for hits: all of it after a change, else only the new steps."""

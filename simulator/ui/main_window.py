@@ -28,8 +28,8 @@ from simulator.ui.actions import add_shortcut_to_tip, create_actions
 from simulator.ui.banner import LessonBanner
 from simulator.ui.diagram import DiagramView
 from simulator.ui.export_actions import install_export_menu
-from simulator.ui.model_import import install_model_import
 from simulator.ui.lesson_files import LessonFiles
+from simulator.ui.model_import import install_model_import
 from simulator.ui.panels import InputsPanel, InspectorPanel, WeightsPanel
 from simulator.ui.plots import HistoryPlots
 from simulator.ui.settings import Settings

@@ -159,18 +159,27 @@ class Trace:
 
         .. math::
 
-            [f_t; i_t; ~C_t; o_t] &= [σ; σ; \tanh; σ](W x_t + b + U h_{t-1}) \\
+            [i_t; f_t; ~C_t; o_t] &= [σ; σ; \tanh; σ](W x_t + b + U h_{t-1}) \\
             C_t &= C_{t-1} ⊙ f_t + i_t ⊙ ~C_t                                  \\
             h_t &= o_t ⊙ \tanh(C_t)
 
         with the input projections W x_t + b of all T steps computed in one
         matrix product, and σ(z) = ½·tanh(z/2) + ½ so that one tanh call
-        activates all four gates. When ``params.gate_activation`` is a hard
-        sigmoid, σ(z) = clip(0.2 z + 0.5, 0, 1) (Keras 2) or clip(z/6 + 0.5, 0, 1)
-        (Keras 3) activates f_t, i_t and o_t and tanh only ~C_t. Results are written in place into the
-        trace's preallocated rows. (The batched product may round the last bit
-        differently from T one-row products; a trace already computed is never
-        recomputed when stepping back and forth, so what is shown stays exact.)
+        activates all four gates: the σ rows of W, U and b are halved once
+        (exactly: a power of two), so z/2 comes straight out of the products,
+        and the stored pre-activations are doubled back after the loop. When
+        ``params.gate_activation`` is a hard sigmoid, σ(z) = clip(0.2 z + 0.5, 0, 1)
+        (Keras 2) or clip(z/6 + 0.5, 0, 1) (Keras 3) activates f_t, i_t and o_t
+        and tanh only ~C_t.
+
+        Inside the loop the gates are stacked i, f, ~C, o and every value of
+        one step lives in one scratch row ``[C | i f ~C o | C⊙f  i⊙~C | tanh C | h]``,
+        so that ``[C_{t-1}, i_t] ⊙ [f_t, ~C_t]`` is one multiply; each step is a
+        handful of NumPy calls on fixed buffers plus one copy of that row into
+        a chunk of records, which is scattered into the trace's fields once per
+        chunk. (The batched product may round the last bit differently from T
+        one-row products; a trace already computed is never recomputed when
+        stepping back and forth, so what is shown stays exact.)
         """
         if (params.input_size, params.hidden_size) != (self.input_size, self.hidden_size):
             raise ValueError(
@@ -181,47 +190,79 @@ class Trace:
         T = X.shape[0]
         if T == 0:
             return
-        H, start = self.hidden_size, self._length
-        self.reserve(start + T)
-        W, U, b = (a.astype(self.dtype, copy=False) for a in params.stacked)
-        U_T = U.T  # a view: BLAS reads it transposed, nothing is copied
-        # Per block of the four gates: scale into tanh, then scale and shift out of it.
-        pre_scale = np.repeat(np.array([0.5, 0.5, 1.0, 0.5], self.dtype), H)
-        post_add = np.repeat(np.array([0.5, 0.5, 0.0, 0.5], self.dtype), H)
-        f, i, g, o = (self._block(k) for k in range(4))
-        fused = params.gate_activation == "sigmoid"
-        sigma = GATE_ACTIVATIONS[params.gate_activation]
-        f_and_i = slice(0, 2 * H)
-
+        H, start, dtype = self.hidden_size, self._length, self.dtype
         stop = start + T
-        inputs_rows = self._inputs[start:stop]
-        inputs_rows[:] = X
-        pre, gates = self._pre[start:stop], self._gates[start:stop]
-        forget_product, input_product, cell, cell_tanh, hidden = self._states[:, start:stop]
+        self.reserve(stop)
+        self._inputs[start:stop] = X
+        fused = params.gate_activation == "sigmoid"
+
+        # Loop order i, f, ~C, o (rows of the stacked f, i, ~C, o), σ rows halved when fused.
+        loop_rows = np.r_[H : 2 * H, 0:H, 2 * H : 4 * H]
+        half = np.repeat(np.array([0.5, 0.5, 1.0, 0.5] if fused else [1.0] * 4, dtype), H)
+        W, U, b = (a.astype(dtype, copy=False)[loop_rows] for a in params.stacked)
+        W *= half[:, None]
+        U *= half[:, None]
+        b *= half
+        post_scale = half  # σ = ½·tanh(z/2) + ½ on the σ rows; ~C = 1·tanh(z) + 0
+        post_add = np.repeat(np.array([0.5, 0.5, 0.0, 0.5], dtype), H)
+        sigma = GATE_ACTIVATIONS[params.gate_activation]
+
+        # One step's scratch row and named views into it (see the docstring).
+        row = np.empty(9 * H, dtype)
+        c, a, products = row[:H], row[H : 5 * H], row[5 * H : 7 * H]
+        c_and_i, f_and_g, o = row[: 2 * H], row[2 * H : 4 * H], row[4 * H : 5 * H]
+        forget_product, input_product = row[5 * H : 6 * H], row[6 * H : 7 * H]
+        c_tanh, h = row[7 * H : 8 * H], row[8 * H :]
+        g_pre, g = slice(2 * H, 3 * H), row[3 * H : 4 * H]
         h_prev, c_prev = self.final_state
+        h[:], c[:] = h_prev, c_prev
+        Uh = np.empty(4 * H, dtype)
+        dot, add, multiply, tanh, copyto = np.dot, np.add, np.multiply, np.tanh, np.copyto
+
+        pre = self._pre[start:stop]
+        chunk = max(16, min(1024, 16384 // H))
+        records = np.empty((min(chunk, T), 9 * H), dtype)
         with np.errstate(over="ignore", invalid="ignore"):
-            np.matmul(X, W.T, out=pre)                           # W x_t for every t at once
-            pre += b                                             # W x_t + b
-            for t in range(T):
-                z = pre[t]
-                z += h_prev @ U_T                                # z_t = W x_t + b + U h_{t-1}
-                a = gates[t]
-                if fused:
-                    np.multiply(z, pre_scale, out=a)
-                    np.tanh(a, out=a)
-                    a *= pre_scale
-                    a += post_add                                    # a = [f_t; i_t; ~C_t; o_t]
-                else:
-                    sigma(z[f_and_i], out=a[f_and_i])  # f_t, i_t = σ(z)
-                    np.tanh(z[g], out=a[g])  # ~C_t = tanh(z)
-                    sigma(z[o], out=a[o])  # o_t = σ(z)
-                np.multiply(c_prev, a[f], out=forget_product[t])  # C_{t-1} ⊙ f_t
-                np.multiply(a[i], a[g], out=input_product[t])     # i_t ⊙ ~C_t
-                np.add(forget_product[t], input_product[t], out=cell[t])  # C_t
-                np.tanh(cell[t], out=cell_tanh[t])               # tanh(C_t)
-                np.multiply(a[o], cell_tanh[t], out=hidden[t])   # h_t = o_t ⊙ tanh(C_t)
-                h_prev, c_prev = hidden[t], cell[t]
+            np.matmul(X, W.T, out=pre)  # W x_t for every t at once
+            pre += b  # W x_t + b
+            for first in range(0, T, chunk):
+                rows = records[: min(chunk, T - first)]
+                for z, record in zip(pre[first : first + len(rows)], rows, strict=True):
+                    dot(U, h, Uh)  # U h_{t-1}
+                    add(z, Uh, z)  # z_t = W x_t + b + U h_{t-1}
+                    if fused:
+                        tanh(z, a)
+                        multiply(a, post_scale, a)
+                        add(a, post_add, a)  # [i_t; f_t; ~C_t; o_t]
+                    else:
+                        sigma(z, out=a)  # i_t, f_t, o_t = σ(z)
+                        tanh(z[g_pre], g)  # ~C_t = tanh(z)
+                    multiply(c_and_i, f_and_g, products)  # C_{t-1} ⊙ f_t, i_t ⊙ ~C_t
+                    add(forget_product, input_product, c)  # C_t
+                    tanh(c, c_tanh)  # tanh(C_t)
+                    multiply(o, c_tanh, h)  # h_t = o_t ⊙ tanh(C_t)
+                    copyto(record, row)
+                self._store(start + first, rows, pre[first : first + len(rows)], fused)
         self._length = stop
+
+    def _store(self, at: int, records: np.ndarray, pre: np.ndarray, fused: bool) -> None:
+        """Scatter scratch rows (loop order, see :meth:`extend`) into the fields from row ``at`` on.
+
+        ``pre`` holds z_t in loop order, σ rows halved when ``fused``: put back in
+        the order f, i, ~C, o and doubled (exactly).
+        """
+        H, n = self.hidden_size, records.shape[0]
+        z_i, z_f = pre[:, :H].copy(), pre[:, H : 2 * H].copy()
+        pre[:, :H], pre[:, H : 2 * H] = z_f, z_i
+        if fused:
+            pre[:, : 2 * H] *= 2.0
+            pre[:, 3 * H :] *= 2.0
+        gates = self._gates[at : at + n]
+        gates[:, :H], gates[:, H : 2 * H] = records[:, 2 * H : 3 * H], records[:, H : 2 * H]
+        gates[:, 2 * H :] = records[:, 3 * H : 5 * H]
+        states = self._states[:, at : at + n]
+        states[0], states[1] = records[:, 5 * H : 6 * H], records[:, 6 * H : 7 * H]
+        states[2], states[3], states[4] = records[:, :H], records[:, 7 * H : 8 * H], records[:, 8 * H :]
 
 
 def run(

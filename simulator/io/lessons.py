@@ -138,7 +138,7 @@ def parse_lesson(data: object, path: Path) -> Lesson:
             raise ValueError("preset, title and description must be strings")
     except KeyError as exc:
         raise LoadError(path, f"missing {exc.args[0]!r}") from None
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:  # OverflowError: an integer beyond any float
         raise LoadError(path, str(exc)) from None
     return Lesson(params, inputs, h0, c0, t, tuple(labels), preset, title, description, view)
 

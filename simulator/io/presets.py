@@ -125,7 +125,7 @@ def parse_preset(data: object, path: Path) -> Preset:
         readout = _readout(data.get("readout"), params.hidden_size)
     except KeyError as exc:
         raise LoadError(path, f"missing {exc.args[0]!r}") from None
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:  # OverflowError: an integer beyond any float
         raise LoadError(path, str(exc)) from None
     return Preset(
         name=path.name[: -len(PRESET_SUFFIX)] if path.name.endswith(PRESET_SUFFIX) else path.stem,

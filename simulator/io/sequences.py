@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from simulator.engine import TRACE_FIELDS, Trace
 from simulator.io.atomic import atomic_write
+from simulator.io.bounded import npy_from_bytes
 from simulator.io.errors import LoadError
 
 INPUT_SUFFIXES = (".csv", ".npy")
@@ -62,6 +62,13 @@ def _read_csv(path: Path) -> np.ndarray:
         raise LoadError(path, f"cannot read ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
         raise LoadError(path, "not UTF-8 text") from None
+    try:
+        return _parse_csv(path, text)
+    except csv.Error as exc:
+        raise LoadError(path, f"not readable as CSV ({exc})") from None
+
+
+def _parse_csv(path: Path, text: str) -> np.ndarray:
     rows: list[list[float]] = []
     for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
         cells = [c.strip() for c in cells]
@@ -91,16 +98,17 @@ def _is_number(text: str) -> bool:
 
 
 def _read_npy(path: Path) -> np.ndarray:
+    """The array of a ``.npy`` file; its header's shape is checked against the file's size first."""
     try:
-        array = np.load(path, allow_pickle=False)
-    except ValueError as exc:
-        raise LoadError(path, f"not a plain numeric .npy array ({exc})") from None
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise LoadError(path, f"not a readable .npy file ({exc})") from None
-    if not isinstance(array, np.ndarray):
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(path, f"cannot read ({exc.strerror or exc})") from None
+    if data.startswith(b"PK\x03\x04"):
         raise LoadError(path, "expected one array, found an archive of several")
-    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool) or np.iscomplexobj(array):
-        raise LoadError(path, f"expected real numbers, got dtype {array.dtype}")
+    try:
+        array = npy_from_bytes(data)
+    except ValueError as exc:
+        raise LoadError(path, str(exc)) from None
     return array.astype(np.float64)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import zipfile
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.engine import LSTMParams
+from simulator.io.bounded import MAX_ARRAY_BYTES, MAX_DEFLATE_RATIO, check_npy_dtype, read_zip_entry
 from simulator.io.errors import LoadError
 from simulator.io.models import Model
 
@@ -56,18 +58,21 @@ def read_keras_file(path: Path) -> Model:
         (an activation other than tanh, ``go_backwards``), wrong shapes.
     """
     h5py = _h5py(path)
+    size = path.stat().st_size
     if path.suffix.lower() == ".keras":
         try:
             with zipfile.ZipFile(path) as archive:
                 names = archive.namelist()
                 if _WEIGHTS not in names:
                     raise LoadError(path, f"no {_WEIGHTS} in the archive")
-                config = _json(path, archive.read("config.json")) if "config.json" in names else None
-                data = archive.read(_WEIGHTS)
+                config = None
+                if "config.json" in names:
+                    config = _json(path, read_zip_entry(archive, "config.json", size, MAX_CONFIG_BYTES))
+                data = read_zip_entry(archive, _WEIGHTS, size)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
             raise LoadError(path, f"not a .keras zip archive ({exc})") from None
         with h5py.File(io.BytesIO(data), "r") as h5:
-            return _keras3_model(path, h5, config, "keras")
+            return _keras3_model(path, _Bounded(h5, len(data)), config, "keras")
     try:
         h5 = h5py.File(path, "r")
     except OSError as exc:
@@ -75,8 +80,33 @@ def read_keras_file(path: Path) -> Model:
     with h5:
         root = h5["model_weights"] if "model_weights" in h5 else h5
         if "layer_names" in root.attrs:
-            return _keras2_model(path, h5, root)
-        return _keras3_model(path, h5, None, "keras")
+            return _keras2_model(path, _Bounded(h5, size), root)
+        return _keras3_model(path, _Bounded(h5, size), None, "keras")
+
+
+@dataclass(frozen=True)
+class _Bounded:
+    """An open HDF5 file and its real size, so that no dataset is read that claims more."""
+
+    h5: object
+    size: int
+
+    def read(self, dataset: object) -> np.ndarray:
+        """The dataset's values, if the file can really hold them (see :mod:`simulator.io.bounded`)."""
+        import h5py
+
+        if not isinstance(dataset, h5py.Dataset):
+            raise ValueError(f"{getattr(dataset, 'name', dataset)}: expected a dataset of weights")
+        check_npy_dtype(dataset.dtype, dataset.name)
+        needed = math.prod(dataset.shape or ()) * dataset.dtype.itemsize
+        filtered = dataset.id.get_create_plist().get_nfilters() > 0
+        can_hold = min(self.size * (MAX_DEFLATE_RATIO if filtered else 1) + 64, MAX_ARRAY_BYTES)
+        if needed > can_hold:
+            raise ValueError(
+                f"{dataset.name}: the dataset claims shape {dataset.shape} ({needed} bytes), "
+                f"more than the file can hold"
+            )
+        return np.asarray(dataset)
 
 
 def _h5py(path: Path) -> object:
@@ -100,8 +130,8 @@ def _json(path: Path, data: bytes | str) -> dict:
 
 
 # ---------------------------------------------------------------- Keras 3
-def _keras3_model(path: Path, h5: object, config: dict | None, source_format: str) -> Model:
-    found = {group_path: layer for group_path, layer in _keras3_layers(h5)}
+def _keras3_model(path: Path, file: _Bounded, config: dict | None, source_format: str) -> Model:
+    found = {group_path: layer for group_path, layer in _keras3_layers(file)}
     if not found:
         raise LoadError(path, "no LSTM weights found (expected layers/<lstm>/cell/vars/0, 1, 2)")
     layers = config_layers(config) if config is not None else []
@@ -119,19 +149,20 @@ def _keras3_model(path: Path, h5: object, config: dict | None, source_format: st
     return _stack(path, entries, source_format, notes)
 
 
-def _keras3_layers(h5: object) -> Iterator[tuple[str, _Layer]]:
+def _keras3_layers(file: _Bounded) -> Iterator[tuple[str, _Layer]]:
     """Every group holding ``cell/vars`` with the shapes of an LSTM, by its path."""
     import h5py
 
     groups: list[str] = []
-    h5.visititems(lambda name, obj: groups.append(name) if isinstance(obj, h5py.Group) else None)  # type: ignore[attr-defined]
+    file.h5.visititems(lambda name, obj: groups.append(name) if isinstance(obj, h5py.Group) else None)  # type: ignore[attr-defined]
     for name in groups:
         if not name.endswith("/cell/vars"):
             continue
-        variables = h5[name]  # type: ignore[index]
-        arrays = tuple(np.asarray(variables[k]) for k in sorted(variables, key=int) if k.isdigit())
-        if not _lstm_shapes(arrays):
+        variables = file.h5[name]  # type: ignore[index]
+        datasets = [variables[k] for k in sorted((k for k in variables if k.isdigit()), key=int)]
+        if not _lstm_shapes(tuple(getattr(d, "shape", None) or () for d in datasets)):
             continue
+        arrays = tuple(file.read(d) for d in datasets)
         layer_path = name[: -len("/cell/vars")]
         parent, _, leaf = layer_path.rpartition("/")
         if leaf in ("forward_layer", "backward_layer"):
@@ -140,11 +171,12 @@ def _keras3_layers(h5: object) -> Iterator[tuple[str, _Layer]]:
             yield layer_path, _Layer(leaf, arrays)
 
 
-def _lstm_shapes(arrays: tuple[np.ndarray, ...]) -> bool:
-    if len(arrays) not in (2, 3) or arrays[0].ndim != 2 or arrays[1].ndim != 2:
+def _lstm_shapes(shapes: tuple[tuple[int, ...], ...]) -> bool:
+    """Whether the shapes are those of kernel (D, 4H), recurrent_kernel (H, 4H) and maybe a bias."""
+    if len(shapes) not in (2, 3) or len(shapes[0]) != 2 or len(shapes[1]) != 2:
         return False
-    H = arrays[1].shape[0]
-    return arrays[1].shape == (H, 4 * H) and arrays[0].shape[1] == 4 * H
+    H = shapes[1][0]
+    return shapes[1] == (H, 4 * H) and shapes[0][1] == 4 * H
 
 
 def config_layers(config: dict) -> list[tuple[str, str, dict]]:
@@ -197,7 +229,8 @@ def _natural(text: str) -> tuple:
 
 
 # ---------------------------------------------------------------- Keras 2
-def _keras2_model(path: Path, h5: object, root: object) -> Model:
+def _keras2_model(path: Path, file: _Bounded, root: object) -> Model:
+    h5 = file.h5
     raw_config = h5.attrs.get("model_config")  # type: ignore[attr-defined]
     config = _json(path, raw_config) if raw_config is not None else None
     version = _text(h5.attrs.get("keras_version", root.attrs.get("keras_version", "2")))  # type: ignore[attr-defined]
@@ -210,10 +243,12 @@ def _keras2_model(path: Path, h5: object, root: object) -> Model:
         cells: dict[str, dict[str, np.ndarray]] = {}
         for weight_name in (_text(n) for n in group.attrs.get("weight_names", [])):
             prefix, _, leaf = weight_name.rpartition("/")
-            cells.setdefault(prefix, {})[leaf.split(":")[0]] = np.asarray(group[weight_name])
+            cells.setdefault(prefix, {})[leaf.split(":")[0]] = group[weight_name]
         for prefix, parts in sorted(cells.items(), key=lambda item: _is_backward(item[0])):
-            arrays = tuple(parts[k] for k in ("kernel", "recurrent_kernel", "bias") if k in parts)
-            if "kernel" in parts and "recurrent_kernel" in parts and _lstm_shapes(arrays):
+            datasets = tuple(parts[k] for k in ("kernel", "recurrent_kernel", "bias") if k in parts)
+            shapes = tuple(getattr(d, "shape", None) or () for d in datasets)
+            if "kernel" in parts and "recurrent_kernel" in parts and _lstm_shapes(shapes):
+                arrays = tuple(file.read(d) for d in datasets)
                 layer = _Layer(layer_name, arrays, _is_backward(prefix))
                 activation = _gate_activation(path, layer_name, configs.get(layer_name, {}), keras3)
                 entries.append((layer, layer_name, activation))

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.engine import LSTMParams
+from simulator.io.bounded import MAX_ARRAY_BYTES
 from simulator.io.errors import LoadError
 from simulator.io.models import Model
 
@@ -29,6 +30,8 @@ _TORCH_BLOCKS = (0, 2, 3, 1)
 """The ONNX blocks (i, o, f, c) in PyTorch's order i, f, g, o."""
 _HARD_SIGMOIDS = {(0.2, 0.5): "hard_sigmoid", (1 / 6, 0.5): "hard_sigmoid_keras3"}
 _INPUTS = ("X", "W", "R", "B", "sequence_lens", "initial_h", "initial_c", "P")
+MAX_MODEL_BYTES = 2**31 - 1
+"""Protocol buffers cannot be larger than 2 GiB."""
 
 
 def read_onnx_file(path: Path) -> Model:
@@ -44,6 +47,9 @@ def read_onnx_file(path: Path) -> Model:
         import onnx
     except ImportError:
         raise LoadError(path, "onnx is not installed: pip install 'lstm-gate-simulator[onnx]'") from None
+    size = path.stat().st_size
+    if size > MAX_MODEL_BYTES:
+        raise LoadError(path, f"file is {size} bytes, more than an ONNX model may be")
     try:
         model = onnx.load(str(path), load_external_data=False)
     except Exception as exc:  # protobuf's DecodeError and friends
@@ -125,6 +131,9 @@ def _constant(path: Path, label: str, inputs: dict[str, str], key: str, constant
         raise LoadError(path, f"{label}: {key} ({name!r}) is neither an initializer nor a Constant")
     if tensor.data_location == TensorProto.EXTERNAL:
         raise LoadError(path, f"{label}: {key} is kept in an external file, which is not supported")
+    count = math.prod(max(int(d), 0) for d in tensor.dims)
+    if count * 8 > MAX_ARRAY_BYTES or count > 2 * tensor.ByteSize():
+        raise LoadError(path, f"{label}: {key} claims shape {list(tensor.dims)}, more than the file holds")
     return numpy_helper.to_array(tensor).astype(np.float64)
 
 

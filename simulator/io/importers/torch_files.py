@@ -10,20 +10,23 @@ LSTM; other weights are ignored.
 ``.pt``/``.pth`` files are pickles: they are read only with
 ``torch.load(..., weights_only=True)``, which refuses anything but tensors and
 plain containers, and only when PyTorch is installed. ``.safetensors`` files
-are read with ``safetensors.numpy`` and ``.npz`` with ``allow_pickle=False``;
-neither needs PyTorch.
+are read with ``safetensors.numpy``, and the entries of ``.npz`` files as plain
+numeric ``.npy`` arrays by :mod:`simulator.io.bounded` (which never unpickles,
+and checks every declared size first); neither needs PyTorch.
 """
 
 from __future__ import annotations
 
 import pickle
 import re
+import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
 
 from simulator.engine import LSTMParams
+from simulator.io.bounded import check_zip, npy_from_bytes, read_zip_entry
 from simulator.io.errors import LoadError
 from simulator.io.models import Model
 
@@ -59,15 +62,25 @@ def read_torch_file(path: Path, module: str | None = None) -> Model:
     if suffix == ".safetensors":
         return _read_safetensors(path, module)
     if suffix == ".npz":
-        # An open handle of our own: np.load leaks its own when the zip is broken.
-        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
-            return model_from_state_dict(path, {k: _npz_reader(data, k) for k in data.files}, "npz", module)
+        return _read_npz(path, module)
     state = _flatten(_torch_load(path))
     return model_from_state_dict(path, state, "pytorch", module)
 
 
-def _npz_reader(data: Mapping[str, np.ndarray], key: str) -> Reader:
-    return lambda: data[key]
+def _read_npz(path: Path, module: str | None) -> Model:
+    """Each ``<key>.npy`` entry read only when asked for, its declared sizes checked first."""
+    size = path.stat().st_size
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [name for name in archive.namelist() if name.endswith(".npy")]
+            readers = {name[: -len(".npy")]: _npz_reader(archive, name, size) for name in names}
+            return model_from_state_dict(path, readers, "npz", module)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise LoadError(path, f"not an .npz archive ({exc})") from None
+
+
+def _npz_reader(archive: zipfile.ZipFile, name: str, size: int) -> Reader:
+    return lambda: npy_from_bytes(read_zip_entry(archive, name, size), name)
 
 
 def _read_safetensors(path: Path, module: str | None) -> Model:
@@ -91,6 +104,7 @@ def _torch_load(path: Path) -> object:
         import torch
     except ImportError:
         raise LoadError(path, _INSTALL_TORCH) from None
+    _check_archive(path)
     try:
         with path.open("rb") as handle:
             return torch.load(handle, map_location="cpu", weights_only=True)
@@ -103,6 +117,19 @@ def _torch_load(path: Path) -> object:
     except Exception as exc:  # torch raises RuntimeError, EOFError, zipfile errors, ...
         first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise LoadError(path, f"not a PyTorch weights file ({first_line})") from None
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse a zip-format ``.pt`` file whose entries claim more bytes than it can hold."""
+    if not zipfile.is_zipfile(path):
+        return  # the legacy format: a bare pickle, which torch reads with weights_only too
+    try:
+        with zipfile.ZipFile(path) as archive:
+            check_zip(archive, path.stat().st_size)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise LoadError(path, f"not a PyTorch weights file ({exc})") from None
+    except ValueError as exc:
+        raise LoadError(path, f"refused: {exc}") from None
 
 
 def _flatten(state: object, prefix: str = "") -> dict[str, Reader]:

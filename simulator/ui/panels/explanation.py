@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from simulator import explain
 from simulator.engine.cell import step as compute_step
+from simulator.engine.trace import Trace
 from simulator.session import Session
 
 GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -147,8 +148,11 @@ class ExplanationPanel(QWidget):
         outer.addWidget(self.scroll)
 
         self.set_font_pixel_size(self._default_pixel_size)
-        for signal in (session.trace_changed, session.params_changed, session.replaced):
-            signal.connect(self._refresh)
+        # A weight edit emits params_changed then trace_changed: refresh on the first only.
+        self._refreshed_for_params: tuple[Trace, int] | None = None
+        session.params_changed.connect(self._on_params_changed)
+        session.trace_changed.connect(self._on_trace_changed)
+        session.replaced.connect(self._refresh)
         session.selection_changed.connect(self._show_selection)
         self._refresh()
         self._show_selection(session.selected)
@@ -180,6 +184,15 @@ class ExplanationPanel(QWidget):
         return self.font().pixelSize()
 
     # ------------------------------------------------------------ session → view
+    def _on_params_changed(self) -> None:
+        self._refresh()
+        self._refreshed_for_params = (self.session.trace, self.session.t)
+
+    def _on_trace_changed(self) -> None:
+        done, self._refreshed_for_params = self._refreshed_for_params, None
+        if done is None or done[0] is not self.session.trace or done[1] != self.session.t:
+            self._refresh()
+
     def _refresh(self) -> None:
         s = self.session
         result = s.current_step()

@@ -12,8 +12,10 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _private_settings(tmp_path, monkeypatch):
-    """Every test reads and writes settings in its own temporary file."""
+    """Every test keeps settings, the recovery file and the log in its own temporary folder."""
     monkeypatch.setenv("LSTM_SIM_SETTINGS", str(tmp_path / "settings.conf"))
+    monkeypatch.setenv("LSTM_SIM_RECOVERY_DIR", str(tmp_path / "recovery"))
+    monkeypatch.setenv("LSTM_SIM_LOG", str(tmp_path / "lstm-sim.log"))
 
 
 @pytest.fixture(autouse=True)

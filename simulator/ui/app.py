@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
+from simulator.ui.errors import install_error_handler
+from simulator.ui.recovery import offer_restore
 from simulator.ui.settings import APPLICATION, ORGANIZATION
 
 
@@ -26,16 +27,6 @@ def application(argv: list[str] | None = None) -> QApplication:
         font.setPointSizeF(max(font.pointSizeF(), 10.0))
         app.setFont(font)
     return app  # type: ignore[return-value]
-
-
-def _report_unexpected(kind, value, tb) -> None:
-    """Show an unexpected error in a dialog and keep running (the details go to stderr too)."""
-    details = "".join(traceback.format_exception(kind, value, tb))
-    print(details, file=sys.stderr)
-    box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
-                      f"Something went wrong: {value}\nThe app keeps running; your work is unchanged.")
-    box.setDetailedText(details)
-    box.exec()
 
 
 def run_app(preset: str | None = None, lesson: Path | None = None, quit_after_ms: int | None = None) -> int:
@@ -61,8 +52,9 @@ def run_app(preset: str | None = None, lesson: Path | None = None, quit_after_ms
         window = MainWindow(session=Session(preset)) if preset else MainWindow()
         if preset:
             window.settings.set("session/last_preset", preset)
-    sys.excepthook = _report_unexpected
+    install_error_handler(window)
     window.show()
+    offer_restore(window)
     if quit_after_ms is not None:
         QTimer.singleShot(quit_after_ms, window.close)
     return app.exec()

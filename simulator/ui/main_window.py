@@ -23,7 +23,7 @@ from simulator.engine import LSTMParams
 from simulator.io.errors import LoadError
 from simulator.io.presets import load_preset, preset_names
 from simulator.session import DEFAULT_PRESET, Session
-from simulator.ui import find_moment, presentation, themes
+from simulator.ui import find_moment, presentation, recovery, themes
 from simulator.ui.actions import add_shortcut_to_tip, create_actions
 from simulator.ui.banner import LessonBanner
 from simulator.ui.diagram import DiagramView
@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self.theme = themes.install_themes(self, self.settings)
         self.find_moment = find_moment.install(self)
         self.gradient_dock = gradients.install(self)
+        self.recovery = recovery.install(self)
         install_model_import(self)
 
         self.player.playing_changed.connect(self._show_playing)
@@ -405,6 +406,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_settings()
+        self.recovery.discard()
         super().closeEvent(event)
 
 

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
+import shiboken6
 from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -67,6 +68,7 @@ class ErrorHandler(QObject):
         self._window = parent if isinstance(parent, QWidget) else None
         self._showing = False
         self._lock = threading.Lock()
+        self._reporting = threading.local()  # .active: this thread is reporting an error now
         self.reported.connect(self._show)
 
     def excepthook(self, kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
@@ -76,7 +78,8 @@ class ErrorHandler(QObject):
             return
         details = "".join(traceback.format_exception(kind, value, tb))
         self._log(details)
-        self._report(summary(value), details)
+        if not getattr(self._reporting, "active", False):
+            self._report(summary(value), details)
 
     def threading_excepthook(self, args: threading.ExceptHookArgs) -> None:
         """``threading.excepthook``: as :meth:`excepthook`, naming the thread in the log."""
@@ -90,10 +93,16 @@ class ErrorHandler(QObject):
         self._report(summary(args.exc_value), details)
 
     def _report(self, text: str, details: str) -> None:
+        # An error raised while reporting (the window already gone, say) goes to the log only:
+        # reporting it again would recurse without end.
+        self._reporting.active = True
         try:
-            self.reported.emit(text, details)
+            if shiboken6.isValid(self):
+                self.reported.emit(text, details)
         except RuntimeError:  # the window the handler belonged to is gone: the log has it
             pass
+        finally:
+            self._reporting.active = False
 
     def _log(self, details: str) -> None:
         stamp = datetime.now().isoformat(timespec="seconds")
@@ -111,7 +120,8 @@ class ErrorHandler(QObject):
             return  # one dialog at a time: this error is in the log only
         self._showing = True
         try:
-            parent = self._window or QApplication.activeWindow()
+            window = self._window if self._window is not None and shiboken6.isValid(self._window) else None
+            parent = window or QApplication.activeWindow()
             box = QMessageBox(
                 QMessageBox.Icon.Critical,
                 TITLE,

@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
@@ -230,7 +231,16 @@ def install(window: QMainWindow) -> QDockWidget:
     panel = GradientPanel(window.session)
     dock.setWidget(panel)
     panel.set_active(False)  # tabbed behind History: computes once its tab is shown
-    dock.visibilityChanged.connect(panel.set_active)
+
+    def follow_visibility(visible: bool) -> None:
+        # A dock tabbed behind another is still "visible" to Qt; only a raised tab has a visible
+        # region, and that is known once the layout has settled.
+        panel.set_active(visible)
+        if visible:
+            QTimer.singleShot(0, lambda: shiboken6.isValid(dock) and panel.set_active(
+                not dock.visibleRegion().isEmpty() or dock.isFloating()))
+
+    dock.visibilityChanged.connect(follow_visibility)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     window.tabifyDockWidget(window.docks["plots"], dock)
     window.docks["plots"].raise_()

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from simulator.commands.animate import add_animate_parser
+from simulator.commands.arguments import non_negative_int, positive_int
 from simulator.commands.render import add_render_parser
 
 EXIT_USAGE = 2
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--preset", metavar="NAME", help="open the window with this preset")
     parser.add_argument(
         "--quit-after",
-        type=_non_negative_int,
+        type=non_negative_int,
         metavar="MS",
         help="close the window after MS milliseconds (for demos and smoke tests)",
     )
@@ -63,14 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--layer",
-        type=_non_negative_int,
+        type=non_negative_int,
         metavar="K",
         help="with --model: run layers 0..K and print layer K (default: the last)",
     )
     run.add_argument(
         "--input", type=Path, metavar="FILE.csv|FILE.npy", help="input sequence, one row per timestep"
     )
-    run.add_argument("--steps", type=_positive_int, metavar="N", help="run only the first N steps")
+    run.add_argument("--steps", type=positive_int, metavar="N", help="run only the first N steps")
     run.add_argument(
         "--out",
         type=Path,
@@ -99,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--preset", default="worked-example", metavar="NAME")
     shot.add_argument(
         "--step",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=1,
         metavar="T",
         help="the step to show (default: %(default)s)",
@@ -116,25 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive_int(text: str) -> int:
-    value = _non_negative_int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {text!r}")
-    return value
-
-
 def _decimals(text: str) -> int:
-    value = _non_negative_int(text)
+    value = non_negative_int(text)
     if value > 15:
         raise argparse.ArgumentTypeError(f"expected 0 to 15 decimals, got {text!r}")
     return value

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from simulator.commands.arguments import positive_int
 from simulator.commands.render import (
     add_source_arguments,
     checked_out,
@@ -27,7 +28,7 @@ def add_animate_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
     )
     add_source_arguments(parser)
     parser.add_argument(
-        "--steps", type=_positive_int, metavar="N", help="animate t = 1 to N (default: the whole sequence)"
+        "--steps", type=positive_int, metavar="N", help="animate t = 1 to N (default: the whole sequence)"
     )
     parser.add_argument(
         "--fps",
@@ -65,16 +66,6 @@ def animate_command(args: argparse.Namespace) -> int:
     export_animation_file(render_frames(session, steps, args.size), out, args.fps)
     print(f"saved {out} ({steps} frames at {args.fps:g} per second)", file=sys.stderr)
     return 0
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
-    return value
 
 
 def _fps(text: str) -> float:

@@ -13,6 +13,7 @@ import os
 import sys
 from pathlib import Path
 
+from simulator.commands.arguments import non_negative_int
 from simulator.io.lessons import load_lesson
 from simulator.session import Session
 
@@ -134,14 +135,3 @@ def parse_size(text: str) -> tuple[int, int]:
             f"size {text!r} outside {MIN_SIZE}x{MIN_SIZE} to {MAX_SIZE}x{MAX_SIZE}"
         )
     return width, height
-
-
-def non_negative_int(text: str) -> int:
-    """A whole number of at least 0; an ``argparse`` type."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {text!r}")
-    return value

@@ -30,6 +30,8 @@ def screenshot_command(args: argparse.Namespace) -> int:
 
 def render_window(app, session, step: int, size: tuple[int, int]):
     """The main window showing ``session`` at ``step``, as a QImage of ``size``."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     from simulator.ui.main_window import MainWindow
     from simulator.ui.settings import Settings
 
@@ -40,6 +42,8 @@ def render_window(app, session, step: int, size: tuple[int, int]):
         window.show()
         for _ in range(5):
             app.processEvents()
+            # Tab bars replaced while the docks were tabified go only on a deferred delete.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         window.diagram.fit()
         app.processEvents()
         image = window.grab().toImage()

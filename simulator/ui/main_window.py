@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         install_model_import(self)
 
         self.player.playing_changed.connect(self._show_playing)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         session.trace_changed.connect(self._update_status)
         session.replaced.connect(self._on_replaced)
         self.diagram.hovered.connect(self._show_hover)
@@ -355,6 +355,10 @@ class MainWindow(QMainWindow):
         self.actions_by_name["action_reset"].setEnabled(not at_start)
         self.actions_by_name["action_step"].setEnabled(not at_end)
         self.actions_by_name["action_end"].setEnabled(not at_end)
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        # A bound method, not a lambda: Qt drops the connection when the window is deleted.
+        self.setWindowModified(not clean)
 
     def _show_hover(self, text: str) -> None:
         if text:

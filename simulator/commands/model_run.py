@@ -15,7 +15,7 @@ import sys
 
 import numpy as np
 
-from simulator.commands.run import print_trace
+from simulator.commands.run import fitted_inputs, print_trace
 from simulator.io.atomic import atomic_write
 from simulator.io.models import load_model
 from simulator.io.sequences import read_inputs, write_trace
@@ -37,16 +37,9 @@ def model_run_command(args: argparse.Namespace) -> int:
         model = model.astype(np.float32)
     if args.input is None:
         raise ValueError("--model needs --input FILE.csv|FILE.npy (a model file holds no inputs)")
-    inputs = read_inputs(args.input)
-    if inputs.shape[1] != model.input_size:
-        raise ValueError(
-            f"{args.input.name}: {inputs.shape[1]} values per step, "
-            f"but {args.model.name} takes {model.input_size}"
-        )
-    if args.steps is not None:
-        if args.steps > inputs.shape[0]:
-            raise ValueError(f"--steps {args.steps}: the input sequence has only {inputs.shape[0]} steps")
-        inputs = inputs[: args.steps]
+    inputs = fitted_inputs(
+        read_inputs(args.input), model.input_size, args.input.name, args.model.name, args.steps
+    )
     last = len(model.layers) - 1
     layer = last if args.layer is None else args.layer
     if not 0 <= layer <= last:

@@ -40,15 +40,8 @@ def run_command(args: argparse.Namespace) -> int:
     preset = load_preset(args.preset)
     params = preset.params.astype(np.float32) if args.float32 else preset.params
     inputs = read_inputs(args.input) if args.input is not None else preset.inputs
-    if inputs.shape[1] != params.input_size:
-        raise ValueError(
-            f"{args.input.name if args.input else 'inputs'}: {inputs.shape[1]} values per step, "
-            f"but preset {preset.name!r} takes {params.input_size}"
-        )
-    if args.steps is not None:
-        if args.steps > inputs.shape[0]:
-            raise ValueError(f"--steps {args.steps}: the input sequence has only {inputs.shape[0]} steps")
-        inputs = inputs[: args.steps]
+    source = args.input.name if args.input else "inputs"
+    inputs = fitted_inputs(inputs, params.input_size, source, f"preset {preset.name!r}", args.steps)
     trace = run(params, inputs, preset.h0, preset.c0)
     if not args.quiet:
         labels = preset.step_labels if args.input is None else ()
@@ -57,6 +50,19 @@ def run_command(args: argparse.Namespace) -> int:
         write_trace(trace, args.out)
         print(f"wrote {len(trace)} steps to {args.out}", file=sys.stderr)
     return 0
+
+
+def fitted_inputs(
+    inputs: np.ndarray, input_size: int, source: str, reader: str, steps: int | None
+) -> np.ndarray:
+    """``inputs`` checked against the width ``reader`` takes, cut to the first ``steps`` rows."""
+    if inputs.shape[1] != input_size:
+        raise ValueError(f"{source}: {inputs.shape[1]} values per step, but {reader} takes {input_size}")
+    if steps is not None:
+        if steps > inputs.shape[0]:
+            raise ValueError(f"--steps {steps}: the input sequence has only {inputs.shape[0]} steps")
+        inputs = inputs[:steps]
+    return inputs
 
 
 def print_trace(trace: Trace, out: TextIO, decimals: int = 3, labels: tuple[str, ...] = ()) -> None:
@@ -83,7 +89,9 @@ def print_trace(trace: Trace, out: TextIO, decimals: int = 3, labels: tuple[str,
 def presets_command() -> int:
     for name in preset_names():
         preset = load_preset(name)
-        print(f"{name:<18} {preset.title} — H = {preset.params.hidden_size}, "
-              f"D = {preset.params.input_size}, T = {preset.inputs.shape[0]}")
+        print(
+            f"{name:<18} {preset.title} — H = {preset.params.hidden_size}, "
+            f"D = {preset.params.input_size}, T = {preset.inputs.shape[0]}"
+        )
         print(f"{'':<18} {preset.description}")
     return 0

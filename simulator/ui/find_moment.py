@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea
+from PySide6.QtWidgets import QMainWindow
 
+from simulator.ui.docks import add_tabbed_dock
 from simulator.ui.panels.breakpoints import BreakpointsPanel
-from simulator.ui.panels.explanation import view_menu
 from simulator.ui.panels.statistics import StatisticsPanel
 
 STATUS_TIMEOUT_MS = 10_000
@@ -41,11 +41,6 @@ def install(window: QMainWindow) -> FindMoment:
         return FindMoment(*(window.docks[name].widget().widget() for name in ("breakpoints", "statistics")))
     breakpoints = BreakpointsPanel(window.session, window.player)
     statistics = StatisticsPanel(window.session)
-    menu = view_menu(window)
-    # The docks' toggles come just before the toolbar's in the View menu.
-    toolbar = getattr(window, "toolbar", None)
-    before = toolbar.toggleViewAction() if toolbar is not None else None
-    before = before if before in menu.actions() else None
     for name, title, widget, tip in (
         (
             "breakpoints",
@@ -55,22 +50,17 @@ def install(window: QMainWindow) -> FindMoment:
         ),
         ("statistics", "Statistics", statistics, "Show or hide how often each unit saturates, and its range"),
     ):
-        dock = QDockWidget(title, window)
-        dock.setObjectName(f"dock_{name}")
-        # Scrollable, so that a short window can still hold the panel.
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(widget)
-        dock.setWidget(scroll)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        window.tabifyDockWidget(window.docks["plots"], dock)
-        window.docks[name] = dock
-        action = dock.toggleViewAction()
-        action.setObjectName(f"action_show_{name}")
-        action.setToolTip(tip)
-        menu.insertAction(before, action)
-    window.docks["plots"].raise_()
+        add_tabbed_dock(
+            window,
+            name,
+            title,
+            widget,
+            beside="plots",
+            area=Qt.DockWidgetArea.BottomDockWidgetArea,
+            tooltip=tip,
+            toggle="before_toolbar",
+            scrollable=True,
+        )
     breakpoints.hit_reached.connect(
         lambda _step, message: window.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
     )

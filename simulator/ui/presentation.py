@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from simulator.ui.actions import add_shortcut_to_tip
 from simulator.ui.diagram import style
+from simulator.ui.docks import view_menu
 from simulator.ui.panels import explanation
-from simulator.ui.panels.explanation import ExplanationPanel, view_menu
+from simulator.ui.panels.explanation import ExplanationPanel
 
 EDITING_DOCKS = ("inputs", "weights", "inspector", "plots", "breakpoints", "statistics")
 """Docks hidden while presenting (those the window has): the diagram gets the whole left side."""

@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMainWindow, QToolTip
 
 from simulator.ui.diagram import style
-from simulator.ui.panels.explanation import view_menu
+from simulator.ui.docks import view_menu
 from simulator.ui.plots import FIELDS
 
 SETTING = "view/theme"

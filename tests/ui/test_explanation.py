@@ -76,7 +76,7 @@ def test_the_dock_is_installed_once_in_the_view_menu(window: MainWindow):
     dock = window.findChild(QDockWidget, "dock_explanation")
     assert dock is window.docks["explanation"]
     assert explanation.install(window) is dock
-    assert dock.toggleViewAction() in explanation.view_menu(window).actions()
+    assert dock.toggleViewAction() in window.menus["view"].actions()
     assert len(window.findChildren(QDockWidget, "dock_explanation")) == 1
 
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel
 
 from simulator.ui import MainWindow, presentation
 from simulator.ui.diagram import style
-from simulator.ui.panels.explanation import view_menu
+from simulator.ui.docks import view_menu
 from simulator.ui.presentation import EDITING_DOCKS, PresentationMode
 
 

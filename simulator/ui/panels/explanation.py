@@ -14,13 +14,12 @@ import re
 from itertools import takewhile
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFont, QMouseEvent, QPalette
+from PySide6.QtGui import QFont, QMouseEvent, QPalette
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
     QLabel,
     QMainWindow,
-    QMenu,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -30,6 +29,7 @@ from simulator import explain
 from simulator.engine.cell import step as compute_step
 from simulator.engine.trace import Trace
 from simulator.session import Session
+from simulator.ui.docks import add_tabbed_dock
 
 GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
@@ -266,40 +266,15 @@ def install(window: QMainWindow) -> QDockWidget:
     """
     if "explanation" in window.docks:
         return window.docks["explanation"]
-    dock = QDockWidget("Step, Explained", window)
-    dock.setObjectName("dock_explanation")
-    dock.setWidget(ExplanationPanel(window.session))
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    window.tabifyDockWidget(window.docks["inspector"], dock)
-    window.docks["inspector"].raise_()
-    window.docks["explanation"] = dock
-    action = dock.toggleViewAction()
-    action.setObjectName("action_show_explanation")
-    action.setToolTip("Show or hide the current step's equations, with their numbers")
-    menu = view_menu(window)
-    menu.insertAction(_action_after(menu, window.docks["inspector"].toggleViewAction()), action)
-    return dock
+    return add_tabbed_dock(
+        window,
+        "explanation",
+        "Step, Explained",
+        ExplanationPanel(window.session),
+        beside="inspector",
+        area=Qt.DockWidgetArea.RightDockWidgetArea,
+        tooltip="Show or hide the current step's equations, with their numbers",
+    )
 
 
-def view_menu(window: QMainWindow) -> QMenu:
-    """The window's "View" menu.
-
-    Raises
-    ------
-    LookupError
-        If the menu bar has no "View" menu.
-    """
-    menus = getattr(window, "menus", {})
-    if "view" in menus:
-        return menus["view"]
-    raise LookupError("the window has no View menu")
-
-
-def _action_after(menu: QMenu, action: QAction) -> QAction | None:
-    """The action following ``action`` in ``menu`` (``None``: it is the last or not there)."""
-    actions = menu.actions()
-    index = actions.index(action) + 1 if action in actions else len(actions)
-    return actions[index] if index < len(actions) else None
-
-
-__all__ = ["GROUPS", "ExplanationPanel", "install", "view_menu"]
+__all__ = ["GROUPS", "ExplanationPanel", "install"]

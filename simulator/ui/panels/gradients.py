@@ -14,8 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from simulator.engine import Trace
 from simulator.gradients import (
@@ -27,6 +26,7 @@ from simulator.gradients import (
 )
 from simulator.session import Session
 from simulator.session import Signal as SessionSignal
+from simulator.ui.docks import add_tabbed_dock
 
 WINDOW = 2000
 """At most this many steps back from t are computed and drawn."""
@@ -226,43 +226,38 @@ def install(window: QMainWindow) -> QDockWidget:
     """
     if "gradients" in window.docks:
         return window.docks["gradients"]
-    dock = QDockWidget("Gradient Flow", window)
-    dock.setObjectName("dock_gradients")
     panel = GradientPanel(window.session)
-    dock.setWidget(panel)
     panel.set_active(False)  # tabbed behind History: computes once its tab is shown
+    dock = add_tabbed_dock(
+        window,
+        "gradients",
+        "Gradient Flow",
+        panel,
+        beside="plots",
+        area=Qt.DockWidgetArea.BottomDockWidgetArea,
+        tooltip="Show or hide how the gradient flows back through time, LSTM against a tanh RNN",
+    )
 
     def follow_visibility(visible: bool) -> None:
         # A dock tabbed behind another is still "visible" to Qt; only a raised tab has a visible
         # region, and that is known once the layout has settled.
         panel.set_active(visible)
         if visible:
-            QTimer.singleShot(0, lambda: shiboken6.isValid(dock) and panel.set_active(
-                not dock.visibleRegion().isEmpty() or dock.isFloating()))
+            QTimer.singleShot(
+                0,
+                lambda: (
+                    shiboken6.isValid(dock)
+                    and panel.set_active(not dock.visibleRegion().isEmpty() or dock.isFloating())
+                ),
+            )
 
     dock.visibilityChanged.connect(follow_visibility)
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    window.tabifyDockWidget(window.docks["plots"], dock)
-    window.docks["plots"].raise_()
-    window.docks["gradients"] = dock
-    action = dock.toggleViewAction()
-    action.setObjectName("action_show_gradients")
-    action.setToolTip("Show or hide how the gradient flows back through time, LSTM against a tanh RNN")
-    menu: QMenu = window.menus["view"]
-    menu.insertAction(_action_after(menu, window.docks["plots"].toggleViewAction()), action)
     return dock
 
 
 def _disconnect_all(slots: list[tuple[SessionSignal, Callable[[], None]]]) -> None:
     for signal, slot in slots:
         signal.disconnect(slot)
-
-
-def _action_after(menu: QMenu, action: QAction) -> QAction | None:
-    """The action following ``action`` in ``menu`` (``None``: it is the last or not there)."""
-    actions = menu.actions()
-    index = actions.index(action) + 1 if action in actions else len(actions)
-    return actions[index] if index < len(actions) else None
 
 
 __all__ = ["WINDOW", "GradientPanel", "gradient_along_cell_line", "install"]

@@ -35,6 +35,7 @@ from simulator.ui.plots import HistoryPlots
 from simulator.ui.settings import Settings
 from simulator.ui.transport import Player, TimeControls
 from simulator.ui.undo import UndoableEdits
+from simulator.ui.variants import window as compare_variants
 
 WINDOW_TITLE = "LSTM Gate Simulator"
 
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self.find_moment = find_moment.install(self)
         self.gradient_dock = gradients.install(self)
         self.recovery = recovery.install(self)
+        compare_variants.install(self)
         install_model_import(self)
 
         self.player.playing_changed.connect(self._show_playing)

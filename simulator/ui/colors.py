@@ -18,8 +18,8 @@ Kind = Literal["gate", "signed"]
 SEQUENTIAL_NAME = "viridis"
 DIVERGING_NAME = "CET-CBD1"
 
-GATE_PARTS = frozenset({"forget_gate", "input_gate", "output_gate"})
-"""Parts whose values lie in 0..1 (σ outputs); every other part is signed."""
+GATE_PARTS = frozenset({"forget_gate", "input_gate", "output_gate", "reset_gate", "update_gate"})
+"""Parts whose values lie in 0..1 (σ outputs, the GRU's gates too); every other part is signed."""
 
 _MAPS: dict[str, pg.ColorMap] = {}
 

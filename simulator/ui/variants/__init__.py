@@ -1,0 +1,1 @@
+"""Cell variants side by side: layouts, scene and the Compare Variants window."""

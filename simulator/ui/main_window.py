@@ -30,7 +30,7 @@ from simulator.ui.diagram import DiagramView
 from simulator.ui.export_actions import install_export_menu
 from simulator.ui.lesson_files import LessonFiles
 from simulator.ui.model_import import install_model_import
-from simulator.ui.panels import InputsPanel, InspectorPanel, WeightsPanel, gradients
+from simulator.ui.panels import InputsPanel, InspectorPanel, WeightsPanel, gradients, whatif
 from simulator.ui.plots import HistoryPlots
 from simulator.ui.settings import Settings
 from simulator.ui.transport import Player, TimeControls
@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.theme = themes.install_themes(self, self.settings)
         self.find_moment = find_moment.install(self)
         self.gradient_dock = gradients.install(self)
+        self.what_if = whatif.install(self)
         self.recovery = recovery.install(self)
         compare_variants.install(self)
         install_model_import(self)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from simulator import generators
 from simulator.session import Session
 from simulator.ui.undo import UndoableEdits
+from simulator.ui.value_entry import FiniteSpinBox
 
 MAX_LENGTH = 100_000
 
@@ -27,7 +28,7 @@ ALL_DIMENSIONS = -1
 
 
 def _double(value: float, low: float, high: float, tooltip: str, suffix: str = "") -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
+    box = FiniteSpinBox()  # NaN, ±inf and out-of-range text: refused with a message at the field
     box.setRange(low, high)
     box.setDecimals(3)
     box.setSingleStep(0.1)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -33,9 +32,10 @@ from simulator.ui.panels.generators import GeneratorBox
 from simulator.ui.panels.sentence import SentenceBox
 from simulator.ui.panels.slider import ValueSlider
 from simulator.ui.undo import UndoableEdits
+from simulator.ui.value_entry import VALUE_LIMIT, FieldMessage, FiniteItemDelegate, parse_finite
 
 INPUT_LIMIT = 5.0
-"""The x_t sliders run over ±INPUT_LIMIT; the spin boxes take any value."""
+"""The x_t sliders run over ±INPUT_LIMIT; spin boxes and table take any finite value within ±VALUE_LIMIT."""
 
 CURRENT_ROW_COLOR = QColor(255, 214, 102)
 
@@ -45,8 +45,9 @@ Index = QModelIndex | QPersistentModelIndex
 class InputsModel(QAbstractTableModel):
     """The session's inputs as a table: one row per step, one column per dimension.
 
-    Editing a cell makes one undoable edit; text that is not a finite number is
-    refused and reported through :attr:`rejected`.
+    Editing a cell makes one undoable edit; text that is not a finite number
+    within ±VALUE_LIMIT (see :func:`~simulator.ui.value_entry.parse_finite`) is
+    refused, changes nothing and is reported through :attr:`rejected`.
     """
 
     rejected = Signal(str)
@@ -103,20 +104,17 @@ class InputsModel(QAbstractTableModel):
             return False
         row, dim = index.row(), index.column()
         try:
-            number = float(str(value).strip().replace("−", "-"))
-        except ValueError:
-            self.rejected.emit(
-                f"x[{dim}] of step {row + 1}: {str(value)!r} is not a number; kept the old value."
-            )
-            return False
-        if not np.isfinite(number):
-            self.rejected.emit(
-                f"x[{dim}] of step {row + 1}: {value} is not a finite number; kept the old value."
-            )
+            number = parse_finite(str(value), -VALUE_LIMIT, VALUE_LIMIT)
+        except ValueError as exc:
+            self.refuse(index, str(exc))
             return False
         self.edits.set_input_value(row, dim, number)
         self.accepted.emit()
         return True
+
+    def refuse(self, index: Index, message: str) -> None:
+        """Report that the text typed into cell ``index`` was refused, and why (one line)."""
+        self.rejected.emit(f"x[{index.column()}] of step {index.row() + 1}: {message} (kept the old value)")
 
     def refresh(self, reset: bool) -> None:
         """Redraw every cell; ``reset`` when T or D may have changed."""
@@ -150,11 +148,9 @@ class InputsPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setToolTip("The input sequence: row k is the x_t the cell reads at step k.")
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet("color: #c62828; font-weight: bold;")
-        self.status.setToolTip("Why the last edit of the table was refused.")
-        self.status.hide()
+        self.delegate = FiniteItemDelegate(-VALUE_LIMIT, VALUE_LIMIT, self.table)
+        self.table.setItemDelegate(self.delegate)
+        self.status = FieldMessage("Why the last edit of the table was refused.")
         self.import_button = QPushButton("Import CSV/NPY…")
         self.import_button.setToolTip("Replace the inputs with a (T, D) sequence from a .csv or .npy file.")
         self.step_box = QGroupBox()
@@ -178,6 +174,7 @@ class InputsPanel(QWidget):
 
         self.model.rejected.connect(self._show_rejection)
         self.model.accepted.connect(self.status.hide)
+        self.delegate.refused.connect(self.model.refuse)
         self.import_button.clicked.connect(self._on_import_clicked)
         session.replaced.connect(self._on_replaced)
         session.inputs_changed.connect(self._on_inputs_changed)
@@ -252,8 +249,7 @@ class InputsPanel(QWidget):
         self.table.scrollTo(self.model.index(row, 0))
 
     def _show_rejection(self, message: str) -> None:
-        self.status.setText(message)
-        self.status.show()
+        self.status.show_message(message)
 
     # ------------------------------------------------------------ view → model
     def _edit(self, dim: int, value: float, drag: bool) -> None:

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+
+from simulator.ui.value_entry import VALUE_LIMIT, FieldMessage, FiniteSpinBox
 
 STEPS_PER_UNIT = 100
 """Slider positions per unit of value: a resolution of 0.01."""
 
-SPIN_LIMIT = 1e6
+SPIN_LIMIT = VALUE_LIMIT
 """The spin box accepts any value within ±SPIN_LIMIT, beyond the slider's range."""
 
 
 class ValueSlider(QWidget):
-    """A label, a slider over ±``limit`` and a spin box that takes any value.
+    """A label, a slider over ±``limit`` and a spin box that takes any finite value within ±SPIN_LIMIT.
 
     The widget never changes the model itself: it emits :attr:`value_edited`
     with the new value and whether the slider is being dragged, and
     :attr:`drag_finished` when the slider is released. The model's value comes
     back through :meth:`set_value`, which blocks the widget's signals.
+
+    Typed text that is not a finite number within ±SPIN_LIMIT (``nan``, ``inf``,
+    ``1e400``, ``abc``) is refused: nothing is emitted, the spin box keeps its
+    value and :attr:`message` shows why under the row until the next valid entry.
 
     Parameters
     ----------
@@ -53,24 +59,32 @@ class ValueSlider(QWidget):
         self.slider.setSingleStep(1)
         self.slider.setPageStep(STEPS_PER_UNIT // 10)
         self.slider.setMinimumWidth(80)
-        self.spin = QDoubleSpinBox()
+        self.spin = FiniteSpinBox()
         self.spin.setRange(-SPIN_LIMIT, SPIN_LIMIT)
         self.spin.setDecimals(3)
         self.spin.setSingleStep(1 / STEPS_PER_UNIT)
         self.spin.setKeyboardTracking(False)
         self.spin.setMinimumWidth(80)
         self.spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.message = FieldMessage()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.set_tooltip(tooltip)
-        layout = QHBoxLayout(self)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.label)
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.spin)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.spin)
+        layout.setSpacing(1)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
         self._value = 0.0
         self.set_limit(limit)
         self.slider.valueChanged.connect(self._on_slider)
         self.slider.sliderReleased.connect(self.drag_finished)
         self.spin.valueChanged.connect(self._on_spin)
+        self.spin.message_changed.connect(self.message.show_message)
 
     def value(self) -> float:
         """The value last set or edited."""
@@ -92,13 +106,17 @@ class ValueSlider(QWidget):
 
     def set_label(self, text: str, tooltip: str) -> None:
         """Change what the slider is labelled as (a new weight picked, a new gate)."""
+        if text != self.label.text():
+            self.spin.clear_message()  # it was about the number edited before
         self.label.setText(text)
         self.set_tooltip(tooltip)
 
     def set_tooltip(self, tooltip: str) -> None:
         self.label.setToolTip(tooltip)
         self.slider.setToolTip(f"{tooltip}\nDrag to change it; the diagram follows live.")
-        self.spin.setToolTip(f"{tooltip}\nType any value, also beyond the slider's range.")
+        self.spin.set_help(
+            f"{tooltip}\nType any finite value within ±{SPIN_LIMIT:,.0f}, also beyond the slider's range."
+        )
 
     def _position(self, value: float) -> int:
         position = round(value * STEPS_PER_UNIT)
@@ -106,6 +124,7 @@ class ValueSlider(QWidget):
 
     def _on_slider(self, position: int) -> None:
         self._value = position / STEPS_PER_UNIT
+        self.spin.clear_message()  # a valid entry
         with QSignalBlocker(self.spin):
             self.spin.setValue(self._value)
         self.value_edited.emit(self._value, self.slider.isSliderDown())

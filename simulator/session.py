@@ -64,6 +64,11 @@ class Session:
         The trace or ``t`` changed: anything showing values should redraw.
     ``selection_changed(name)``
         Another part of the diagram was selected (a name from :data:`PART_NAMES`).
+    ``unit_selection_changed(unit)``
+        Another unit of the hidden layer was selected (0..H-1), or ``None`` for no unit. Unit k
+        is one cell of every H-sized vector (the gates, C_t, h_t, ...), so the diagram, the plots,
+        the statistics and the inspector all mark it. Loading a model of another hidden size
+        clears it (announced after ``replaced``); a model of the same H keeps it.
     """
 
     def __init__(self, preset: Preset | str | None = DEFAULT_PRESET) -> None:
@@ -73,7 +78,9 @@ class Session:
         self.inputs_changed = Signal()
         self.trace_changed = Signal()
         self.selection_changed = Signal()
+        self.unit_selection_changed = Signal()
         self._selected = "forget_gate"
+        self._selected_unit: int | None = None
         if isinstance(preset, str):
             preset = load_preset(preset)
         if preset is None:
@@ -146,6 +153,11 @@ class Session:
     @property
     def selected(self) -> str:
         return self._selected
+
+    @property
+    def selected_unit(self) -> int | None:
+        """The selected unit of the hidden layer (0..H-1), or ``None``; see :meth:`select_unit`."""
+        return self._selected_unit
 
     def current_step(self) -> StepResult | None:
         """Every intermediate of step ``t``, or ``None`` at t = 0."""
@@ -280,6 +292,27 @@ class Session:
             self._selected = name
             self.selection_changed.emit(name)
 
+    def select_unit(self, unit: int | None) -> None:
+        """Select unit ``unit`` of the hidden layer (one cell of every H-sized vector), or none.
+
+        Raises
+        ------
+        ValueError
+            If ``unit`` is outside 0..H-1 (or not a whole number).
+        """
+        if unit is not None:
+            if isinstance(unit, bool) or not isinstance(unit, int | np.integer):
+                raise ValueError(f"unit must be a whole number or None, got {unit!r}")
+            unit = int(unit)
+            if not 0 <= unit < self.hidden_size:
+                raise ValueError(
+                    f"unit {unit} is outside 0..{self.hidden_size - 1}: "
+                    f"this cell has {self.hidden_size} hidden units"
+                )
+        if unit != self._selected_unit:
+            self._selected_unit = unit
+            self.unit_selection_changed.emit(unit)
+
     @staticmethod
     def gate_of(name: str) -> str | None:
         """The gate a part belongs to (``forget_gate`` → ``forget``), or ``None``."""
@@ -290,15 +323,18 @@ class Session:
         """Replace everything with a preset (by name or loaded); t goes back to 0."""
         if isinstance(preset, str):
             preset = load_preset(preset)
+        unit_before = self._selected_unit
         self._set_preset(preset)
-        self._announce_replaced()
+        self._announce_replaced(unit_before)
 
-    def _announce_replaced(self) -> None:
+    def _announce_replaced(self, unit_before: int | None) -> None:
         self.replaced.emit()
         self.params_changed.emit()
         self.initial_state_changed.emit()
         self.inputs_changed.emit()
         self.selection_changed.emit(self._selected)
+        if self._selected_unit != unit_before:
+            self.unit_selection_changed.emit(self._selected_unit)
         self.trace_changed.emit()
 
     def snapshot(self, view: dict[str, object] | None = None) -> Lesson:
@@ -313,19 +349,27 @@ class Session:
             preset_name=self._preset_name,
             title=self._title,
             description=self._description,
-            view={"selected": self._selected, **(view or {})},
+            view={
+                "selected": self._selected,
+                **({} if self._selected_unit is None else {"selected_unit": self._selected_unit}),
+                **(view or {}),
+            },
         )
 
     def restore(self, lesson: Lesson) -> None:
-        """Replace everything with a saved lesson, at its saved step."""
+        """Replace everything with a saved lesson, at its saved step (and its selected part and unit)."""
+        unit_before = self._selected_unit
         self._set_all(lesson.params, lesson.inputs, lesson.h0, lesson.c0, lesson.step_labels,
                       lesson.preset_name, lesson.title, lesson.description)
         selected = lesson.view.get("selected")
         if isinstance(selected, str) and selected in PART_NAMES:
             self._selected = selected
+        unit = lesson.view.get("selected_unit")
+        if isinstance(unit, int) and not isinstance(unit, bool) and 0 <= unit < self.hidden_size:
+            self._selected_unit = unit
         self._ensure_computed(lesson.t)
         self._t = lesson.t
-        self._announce_replaced()
+        self._announce_replaced(unit_before)
 
     def _set_preset(self, preset: Preset) -> None:
         self._set_all(
@@ -334,6 +378,8 @@ class Session:
         )
 
     def _set_all(self, params, inputs, h0, c0, labels, name, title, description="") -> None:
+        if self._selected_unit is not None and params.hidden_size != self.hidden_size:
+            self._selected_unit = None  # unit k of another hidden size is another unit
         self._params = params
         self._inputs = np.array(inputs, dtype=params.dtype)
         self._step_labels = tuple(labels)

@@ -2,7 +2,9 @@
 
 One pyqtgraph plot per field, stacked, x axes linked, x = step number (row
 ``k`` of the trace is step ``k + 1``). Up to :data:`MAX_CURVE_UNITS` units get a
-curve each; wider layers get a units × time heatmap. A movable vertical
+curve each; wider layers get a units × time heatmap. The session's selected
+unit is singled out in every plot (thick curve, others faded; a framed heatmap
+row). A movable vertical
 cursor in every plot marks ``session.t``; dragging it or clicking a plot seeks.
 Curves are built once per preset and fed views of the trace with ``setData``,
 and only when the trace itself changed: moving through computed steps only
@@ -160,6 +162,7 @@ class HistoryPlots(QWidget):
             (session.inputs_changed, self._on_inputs_changed),
             (session.params_changed, self._mark_dirty),
             (session.initial_state_changed, self._mark_dirty),
+            (session.unit_selection_changed, self._on_unit_selected),
         ]
         for signal, slot in slots:
             signal.connect(slot)
@@ -183,6 +186,13 @@ class HistoryPlots(QWidget):
         """A field's units × time image (row = unit, column = step), or ``None`` in curve mode."""
         track = self._tracks[field]
         return track.image if isinstance(track, HeatmapTrack) else None
+
+    def unit_marks(self, field: str) -> list[float]:
+        """The heights of the lines framing the selected unit's row in a field's heatmap ([] if none)."""
+        track = self._tracks[field]
+        if not isinstance(track, HeatmapTrack):
+            return []
+        return [float(line.value()) for line in track.unit_lines if line.isVisible()]
 
     def cursor_position(self) -> float:
         """Where the time cursors stand (all are kept at the same x)."""
@@ -241,6 +251,12 @@ class HistoryPlots(QWidget):
         self._cursors.append(cursor)
         return plot
 
+    def _on_unit_selected(self, unit: int | None) -> None:
+        for track in self._tracks.values():
+            track.set_selected_unit(unit)
+        for sample, _label in self._legend.items:
+            sample.update()  # legend samples draw with their curve's pen
+
     def _on_replaced(self) -> None:
         hidden_size = self._session.hidden_size
         for track in self._tracks.values():
@@ -259,6 +275,7 @@ class HistoryPlots(QWidget):
             for unit, curve in enumerate(top.curves):
                 self._legend.addItem(curve, f"unit {unit}")
             self._view.ci.addItem(self._legend, row=0, col=0, colspan=GRID_COLUMNS)
+        self._on_unit_selected(self._session.selected_unit)
         self._following = True
         self._on_inputs_changed()
 

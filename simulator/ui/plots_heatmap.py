@@ -2,13 +2,15 @@
 
 Both tracks take the same data, a trace field of shape (L, H) whose row ``k``
 is step ``k + 1`` and is drawn at x = k + 1, and answer the same question for
-the hover read-out: which unit is at height ``y``?
+the hover read-out: which unit is at height ``y``? Both can single out the
+session's selected unit: a curve is drawn thick over the others, which fade; a
+heatmap row is framed by two thin lines.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 import pyqtgraph as pg
@@ -37,18 +39,39 @@ FIXED_Y = {
 }
 """Fields whose curves have a fixed y range (σ and tanh outputs); the states auto-range."""
 
+SELECTED_WIDTH = 4.0
+"""The selected unit's curve is this wide (others 1 to 1.5 px)."""
+DIMMED_ALPHA = 70
+"""The other units' curves fade to this opacity (of 255) while a unit is selected."""
+SELECTED_UNIT_COLOR = "#d4007a"
+"""The lines framing the selected unit's row of a heatmap (the diagram's unit outline colour)."""
+
+Emphasis = Literal["normal", "selected", "dimmed"]
+
 
 def end_ticks(low: float, high: float) -> list[list[tuple[float, str]]]:
     """Tick levels for an axis that shows only its two ends and their middle."""
     return [[(value, f"{value:g}") for value in (low, (low + high) / 2, high)]]
 
 
-def unit_pen(unit: int) -> pg.QtGui.QPen:
+def unit_color(unit: int, emphasis: Emphasis = "normal") -> pg.QtGui.QColor:
+    """Unit ``unit``'s Okabe–Ito colour, faded when ``emphasis`` is ``"dimmed"``."""
+    color = pg.mkColor(UNIT_COLORS[unit % len(UNIT_COLORS)])
+    if emphasis == "dimmed":
+        color.setAlpha(DIMMED_ALPHA)
+    return color
+
+
+def unit_pen(unit: int, emphasis: Emphasis = "normal") -> pg.QtGui.QPen:
     """The pen of unit ``unit``'s curve: an Okabe–Ito colour, solid for 0..7, dashed for 8..15.
 
     Dashed pens stay 1 px wide: Qt draws wide dashed polylines of thousands of points very slowly.
+    The selected unit's pen (``emphasis="selected"``) is solid and :data:`SELECTED_WIDTH` wide,
+    whatever the unit; ``"dimmed"`` fades the colour.
     """
-    color = UNIT_COLORS[unit % len(UNIT_COLORS)]
+    color = unit_color(unit, emphasis)
+    if emphasis == "selected":
+        return pg.mkPen(color, width=SELECTED_WIDTH)
     if unit // len(UNIT_COLORS) % 2:
         return pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine)
     return pg.mkPen(color, width=1.5)
@@ -62,6 +85,9 @@ class Track(Protocol):
 
     def unit_at(self, row: np.ndarray, y: float) -> int:
         """The unit shown at height ``y`` in the step whose values are ``row`` (H,)."""
+
+    def set_selected_unit(self, unit: int | None) -> None:
+        """Single out ``unit`` (the session's selected unit), or none."""
 
     def remove(self) -> None:
         """Take every item this track added out of its plot and layout."""
@@ -87,6 +113,7 @@ class CurveTrack:
     def __init__(self, plot: pg.PlotItem, field: str, hidden_size: int) -> None:
         self._plot = plot
         self._dotted = False
+        self._selected: int | None = None
         self.curves: list[pg.PlotDataItem] = []
         for unit in range(hidden_size):
             # Peak downsampling keeps each pixel column's min and max: one bucket per pixel is enough.
@@ -112,13 +139,34 @@ class CurveTrack:
         if dots != self._dotted:
             self._dotted = dots
             for unit, curve in enumerate(self.curves):
-                color = UNIT_COLORS[unit % len(UNIT_COLORS)]
                 curve.setSymbol("o" if dots else None)
-                curve.setSymbolSize(6)
-                curve.setSymbolPen(color)
-                curve.setSymbolBrush(color)
+                self._style(unit, curve)
         for unit, curve in enumerate(self.curves):
             curve.setData(steps, values[:, unit])
+
+    def emphasis(self, unit: int) -> Emphasis:
+        """How unit ``unit``'s curve is drawn now."""
+        if self._selected is None:
+            return "normal"
+        return "selected" if unit == self._selected else "dimmed"
+
+    def set_selected_unit(self, unit: int | None) -> None:
+        if unit is not None and not 0 <= unit < len(self.curves):
+            unit = None
+        if unit == self._selected:
+            return
+        self._selected = unit
+        for k, curve in enumerate(self.curves):
+            self._style(k, curve)
+
+    def _style(self, unit: int, curve: pg.PlotDataItem) -> None:
+        emphasis = self.emphasis(unit)
+        color = unit_color(unit, emphasis)
+        curve.setPen(unit_pen(unit, emphasis))
+        curve.setSymbolSize(9 if emphasis == "selected" else 6)
+        curve.setSymbolPen(color)
+        curve.setSymbolBrush(color)
+        curve.setZValue(5 if emphasis == "selected" else 0)  # over the others, under the time cursor
 
     def unit_at(self, row: np.ndarray, y: float) -> int:
         distance = np.abs(np.nan_to_num(row, nan=np.inf) - y)
@@ -161,6 +209,13 @@ class HeatmapTrack:
         self.bar.axis.setTextPen(axis.textPen())
         self.bar.axis.setTicks(end_ticks(*self._levels))
         self.bar.setImageItem(self.image, insert_in=plot)
+        pen = pg.mkPen(SELECTED_UNIT_COLOR, width=2)
+        self.unit_lines = [pg.InfiniteLine(angle=0, pen=pen, movable=False) for _ in range(2)]
+        for line in self.unit_lines:
+            line.setZValue(5)
+            line.hide()
+            plot.addItem(line, ignoreBounds=True)
+        self.selected_unit: int | None = None
 
     def set_data(self, steps: np.ndarray, values: np.ndarray) -> None:
         length = values.shape[0]
@@ -176,7 +231,19 @@ class HeatmapTrack:
     def unit_at(self, row: np.ndarray, y: float) -> int:
         return int(min(max(math.floor(y + 0.5), 0), self._hidden_size - 1))
 
+    def set_selected_unit(self, unit: int | None) -> None:
+        """Frame row ``unit`` with two thin lines (at unit ± ½), or hide them."""
+        if unit is not None and not 0 <= unit < self._hidden_size:
+            unit = None
+        self.selected_unit = unit
+        for line, edge in zip(self.unit_lines, (-0.5, 0.5), strict=True):
+            if unit is not None:
+                line.setValue(unit + edge)
+            line.setVisible(unit is not None)
+
     def remove(self) -> None:
+        for line in self.unit_lines:
+            self._plot.removeItem(line)
         self._plot.removeItem(self.image)
         self._plot.layout.removeItem(self.bar)
         self.bar.scene().removeItem(self.bar)

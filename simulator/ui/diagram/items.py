@@ -54,7 +54,8 @@ class VectorItem(QGraphicsItem):
 
     Centred on its position. Small vectors print each value; large ones are
     painted as one image of ``columns × lines`` pixels scaled up without
-    smoothing, so 1024 units cost one ``drawImage``.
+    smoothing, so 1024 units cost one ``drawImage``. One unit's cell may be
+    outlined as the selected unit (:meth:`set_highlighted_unit`).
 
     Parameters
     ----------
@@ -73,6 +74,7 @@ class VectorItem(QGraphicsItem):
         self._rgba: np.ndarray | None = None
         self._image: QImage | None = None
         self._selected = False
+        self._unit: int | None = None
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(2)
@@ -83,7 +85,9 @@ class VectorItem(QGraphicsItem):
         return QRectF(-w / 2, -h / 2, w, h)
 
     def boundingRect(self) -> QRectF:
-        m = style.SELECTED_WIDTH
+        # Room for the part's outline and for a unit's outline, which may stick out of a compact strip.
+        unit = style.MIN_UNIT_HIGHLIGHT / 2 + style.UNIT_HIGHLIGHT_WIDTH / 2 + style.UNIT_HALO_WIDTH
+        m = max(style.SELECTED_WIDTH, unit)
         return self.cells_rect().adjusted(-m, -m, m, m)
 
     # ------------------------------------------------------------ state
@@ -111,6 +115,30 @@ class VectorItem(QGraphicsItem):
         if selected != self._selected:
             self._selected = selected
             self.update()
+
+    def set_highlighted_unit(self, unit: int | None) -> None:
+        """Outline the cell of ``unit`` as the selected unit (``None``, or a unit this row lacks: none)."""
+        if unit is not None and not 0 <= unit < self.grid.units:
+            unit = None
+        if unit != self._unit:
+            self._unit = unit
+            self.update()
+
+    @property
+    def highlighted_unit(self) -> int | None:
+        """The unit whose cell is outlined, or ``None``."""
+        return self._unit
+
+    def highlight_rect(self, unit: int) -> QRectF:
+        """Where the outline of ``unit`` is drawn (the middle of its pen), in item coordinates.
+
+        The cell itself, grown to :data:`style.MIN_UNIT_HIGHLIGHT` around its centre when the
+        cells are smaller (compact strips of many units).
+        """
+        cell = self.cell_rect(unit)
+        size = style.MIN_UNIT_HIGHLIGHT
+        grow_x, grow_y = max(size - cell.width(), 0.0) / 2, max(size - cell.height(), 0.0) / 2
+        return cell.adjusted(-grow_x, -grow_y, grow_x, grow_y)
 
     @property
     def computed(self) -> bool:
@@ -169,6 +197,21 @@ class VectorItem(QGraphicsItem):
         else:
             painter.setPen(QPen(style.INK, 2.0))
         painter.drawRect(rect)
+        if self._unit is not None:
+            self._paint_unit_outline(painter, self.highlight_rect(self._unit))
+
+    @staticmethod
+    def _paint_unit_outline(painter: QPainter, rect: QRectF) -> None:
+        """A thick outline in the highlight colour between two thin lines of the background colour."""
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for color, width in (
+            (style.BACKGROUND, style.UNIT_HIGHLIGHT_WIDTH + 2 * style.UNIT_HALO_WIDTH),
+            (style.UNIT_HIGHLIGHT, style.UNIT_HIGHLIGHT_WIDTH),
+        ):
+            pen = QPen(color, width)
+            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+            painter.setPen(pen)
+            painter.drawRect(rect)
 
     def _paint_not_computed(self, painter: QPainter, rect: QRectF) -> None:
         hatch = QBrush(style.NOT_COMPUTED_HATCH, Qt.BrushStyle.BDiagPattern)

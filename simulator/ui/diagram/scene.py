@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
 from simulator.parts import PART_NAMES
 from simulator.session import Session
 from simulator.ui.diagram import style
+from simulator.ui.diagram.gradient_overlay import BADGE_GAP, GradientBadgeItem, GradientGlowItem
 from simulator.ui.diagram.items import LabelItem, NodeItem, VectorItem, WireItem, symbol_html
-from simulator.ui.diagram.layout import Layout, build_layout
+from simulator.ui.diagram.layout import NODE_RADIUS, Layout, build_layout
 from simulator.ui.diagram.legend import LegendItem
 
 INPUT_PARTS = ("inputs", "hidden_prev", "cell_prev")
@@ -44,6 +45,10 @@ def mean_magnitude(values: np.ndarray | None) -> float | None:
 class DiagramScene(QGraphicsScene):
     """The LSTM cell: vector rows, dense layers, pointwise nodes, wires, captions and the legend.
 
+    Also holds the selected unit's outline in every H-sized row (:meth:`highlight_unit`) and,
+    hidden until shown, the gradient overlay of the cell-state line (``gradient_glow`` and
+    ``gradient_badge``, driven by :class:`~simulator.ui.diagram.gradient_overlay.GradientOverlay`).
+
     Parameters
     ----------
     hidden_size, input_size : int
@@ -56,6 +61,7 @@ class DiagramScene(QGraphicsScene):
         self.nodes: dict[str, NodeItem] = {}
         self.wires: list[WireItem] = []
         self.labels: dict[str, LabelItem] = {}
+        self.highlighted_unit: int | None = None
         self.layout_: Layout = build_layout(hidden_size, input_size)
         self.build(hidden_size, input_size)
 
@@ -98,9 +104,25 @@ class DiagramScene(QGraphicsScene):
         self.legend.setPos(layout.legend)
         for item in (self.header, self.step_label, output, self.legend):
             self.addItem(item)
+        self._build_gradient_overlay(layout)
+        self.highlight_unit(self.highlighted_unit)
         m = SCENE_MARGIN
         self.setSceneRect(self.itemsBoundingRect().adjusted(-m, -m, m, m))
         self.recolor()
+
+    def _build_gradient_overlay(self, layout: Layout) -> None:
+        """The glow along the cell-state line and the badge on it, between + and the tanh column."""
+        line_start = next(w for w in layout.wires if w.part == "cell_prev").points[0]
+        line_end = next(w for w in layout.wires if w.part == "cell").points[-1]
+        end = QPointF(line_end.x() - style.ARROW_LENGTH, line_end.y())
+        self.gradient_glow = GradientGlowItem(line_start, end)
+        self.addItem(self.gradient_glow)
+        nodes = {node.part: node.center for node in layout.nodes}
+        left = nodes["cell"].x() + NODE_RADIUS + 40.0
+        right = nodes["cell_tanh"].x() + 70.0
+        self.gradient_badge = GradientBadgeItem(right - left)
+        self.gradient_badge.setPos(left, line_start.y() - BADGE_GAP)
+        self.addItem(self.gradient_badge)
 
     def recolor(self) -> None:
         """Take the background, the cell's outline and the captions' colours from the active palette.
@@ -139,6 +161,12 @@ class DiagramScene(QGraphicsScene):
             vector.set_selected(name == part)
         for name, node in self.nodes.items():
             node.set_selected(name == part)
+
+    def highlight_unit(self, unit: int | None) -> None:
+        """Outline the cell of ``unit`` in every row of H units (all but x_t); ``None``: in none."""
+        self.highlighted_unit = unit
+        for name, vector in self.vectors.items():
+            vector.set_highlighted_unit(None if name == "inputs" else unit)
 
 
 def _edge(vector: VectorItem, side: str) -> QPointF:

@@ -8,7 +8,7 @@ of the cells (viridis, CET-CBD1) are not part of a palette: they never change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtGui import QColor, QFont
 
@@ -31,6 +31,10 @@ class DiagramPalette:
     not_computed_hatch: QColor
     wire_quiet: QColor
     wire_loud: QColor
+    unit_highlight: QColor = field(default_factory=lambda: QColor("#d4007a"))
+    """The outline of the selected unit's cell in every row (a hue no data colour map uses)."""
+    gradient: QColor = field(default_factory=lambda: QColor("#1f77b4"))
+    """The gradient overlay on the cell-state line at full strength (fades to ``wire_quiet``)."""
     outline_width: float = 3.0
     wire_min_width: float = 3.0
     wire_max_width: float = 11.0
@@ -49,6 +53,8 @@ LIGHT = DiagramPalette(
     not_computed_hatch=QColor("#b0b0b0"),
     wire_quiet=QColor("#b8bcc2"),
     wire_loud=QColor("#1f2328"),
+    unit_highlight=QColor("#d4007a"),
+    gradient=QColor("#1f77b4"),
 )
 
 DARK = DiagramPalette(
@@ -64,6 +70,8 @@ DARK = DiagramPalette(
     not_computed_hatch=QColor("#6a7078"),
     wire_quiet=QColor("#4d535c"),
     wire_loud=QColor("#f1f3f4"),
+    unit_highlight=QColor("#ff4fc8"),
+    gradient=QColor("#4ea8ff"),
 )
 
 HIGH_CONTRAST = DiagramPalette(
@@ -79,6 +87,8 @@ HIGH_CONTRAST = DiagramPalette(
     not_computed_hatch=QColor("#9a9a9a"),
     wire_quiet=QColor("#8c8c8c"),
     wire_loud=QColor("#ffffff"),
+    unit_highlight=QColor("#ff00ff"),
+    gradient=QColor("#00ff66"),
     outline_width=4.0,
     wire_min_width=5.0,
     wire_max_width=15.0,
@@ -96,9 +106,17 @@ NOT_COMPUTED = LIGHT.not_computed
 NOT_COMPUTED_HATCH = LIGHT.not_computed_hatch
 WIRE_QUIET = LIGHT.wire_quiet
 WIRE_LOUD = LIGHT.wire_loud
+UNIT_HIGHLIGHT = LIGHT.unit_highlight
+GRADIENT = LIGHT.gradient
 
 OUTLINE_WIDTH = LIGHT.outline_width
 SELECTED_WIDTH = 7.0
+UNIT_HIGHLIGHT_WIDTH = 6.0
+"""The selected unit's outline: wide enough to find from the back of a lecture hall."""
+UNIT_HALO_WIDTH = 2.0
+"""A line of background colour on each side of the unit's outline, so it shows on any cell colour."""
+MIN_UNIT_HIGHLIGHT = 20.0
+"""A compact strip's cells are a few scene units wide: the outline is at least this large around one."""
 WIRE_MIN_WIDTH = LIGHT.wire_min_width
 WIRE_MAX_WIDTH = LIGHT.wire_max_width
 ARROW_LENGTH = 22.0
@@ -117,7 +135,7 @@ def use_palette(palette: DiagramPalette) -> None:
     :meth:`~simulator.ui.diagram.DiagramView.set_palette` to recolour a view now.
     """
     global _palette, BACKGROUND, INK, MUTED, CELL_FILL, CELL_EDGE, BOX_FILL, NODE_FILL, SELECTED
-    global NOT_COMPUTED, NOT_COMPUTED_HATCH, WIRE_QUIET, WIRE_LOUD
+    global NOT_COMPUTED, NOT_COMPUTED_HATCH, WIRE_QUIET, WIRE_LOUD, UNIT_HIGHLIGHT, GRADIENT
     global OUTLINE_WIDTH, WIRE_MIN_WIDTH, WIRE_MAX_WIDTH
     _palette = palette
     BACKGROUND, INK, MUTED = palette.background, palette.ink, palette.muted
@@ -125,6 +143,7 @@ def use_palette(palette: DiagramPalette) -> None:
     BOX_FILL, NODE_FILL, SELECTED = palette.box_fill, palette.node_fill, palette.selected
     NOT_COMPUTED, NOT_COMPUTED_HATCH = palette.not_computed, palette.not_computed_hatch
     WIRE_QUIET, WIRE_LOUD = palette.wire_quiet, palette.wire_loud
+    UNIT_HIGHLIGHT, GRADIENT = palette.unit_highlight, palette.gradient
     OUTLINE_WIDTH, WIRE_MIN_WIDTH, WIRE_MAX_WIDTH = (
         palette.outline_width,
         palette.wire_min_width,

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 from simulator.parts import PARTS
 from simulator.session import Session
 from simulator.ui.diagram import style
+from simulator.ui.diagram.gradient_overlay import GradientOverlay
 from simulator.ui.diagram.items import VectorItem, part_of
 from simulator.ui.diagram.scene import DiagramScene, current_values, header_html, step_label_html
 
@@ -19,13 +20,18 @@ class DiagramView(QGraphicsView):
     Shows every vector of the current step as a row of coloured cells on the
     wire that carries it, scaled to fit the widget. Clicking a row, a dense
     layer, a pointwise node or a symbol calls :meth:`Session.select`; the
-    selected part is outlined.
+    selected part is outlined. Clicking a cell of a row of H units also calls
+    :meth:`Session.select_unit`, and the selected unit's cell is outlined in
+    every such row; clicking empty space clears the unit. On request
+    (:meth:`set_gradient_overlay`) the cell-state line also shows how much of a
+    gradient from the last step reaches the step shown.
 
     Parameters
     ----------
     session : Session
         The model shown. The view follows ``trace_changed`` (recolour),
-        ``replaced`` (rebuild for new sizes) and ``selection_changed``.
+        ``replaced`` (rebuild for new sizes), ``selection_changed`` and
+        ``unit_selection_changed``.
     parent : QWidget, optional
         The parent widget.
 
@@ -43,7 +49,12 @@ class DiagramView(QGraphicsView):
         self.session = session
         self._hover_text = ""
         self._scene = DiagramScene(session.hidden_size, session.input_size)
+        self._scene.highlight_unit(session.selected_unit)
         self.setScene(self._scene)
+        # Made before the view subscribes, so it forgets an old model before the view redraws.
+        self.gradient_overlay = GradientOverlay(
+            session, lambda: (self._scene.gradient_glow, self._scene.gradient_badge)
+        )
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -54,6 +65,7 @@ class DiagramView(QGraphicsView):
         session.trace_changed.connect(self._update_values)
         session.replaced.connect(self._rebuild)
         session.selection_changed.connect(self._update_selection)
+        session.unit_selection_changed.connect(self._update_unit)
         self._update_values()
         self._update_selection(session.selected)
 
@@ -62,16 +74,34 @@ class DiagramView(QGraphicsView):
         self._scene.show_values(
             current_values(self.session), header_html(self.session), step_label_html(self.session)
         )
+        self.gradient_overlay.refresh()
 
     def _update_selection(self, name: str) -> None:
         self._scene.select(name)
 
+    def _update_unit(self, unit: int | None) -> None:
+        self._scene.highlight_unit(unit)
+
     def _rebuild(self) -> None:
+        self._scene.highlighted_unit = self.session.selected_unit
         self._scene.build(self.session.hidden_size, self.session.input_size)
         self._update_values()
         self._update_selection(self.session.selected)
         self._set_hover("")
         self.fit()
+
+    # ------------------------------------------------------------ gradient overlay
+    def set_gradient_overlay(self, shown: bool) -> None:
+        """Show or hide ‖∂C_T/∂C_t‖ along the cell-state line (computed only while shown)."""
+        self.gradient_overlay.set_shown(shown)
+
+    @property
+    def gradient_overlay_shown(self) -> bool:
+        return self.gradient_overlay.shown
+
+    def gradient_caption(self) -> str:
+        """The overlay's caption, e.g. ``"‖∂C_T/∂C_t‖ = 3.1e-2 (T = 40)"``; ``""`` while hidden."""
+        return self.gradient_overlay.caption
 
     def set_theme(self, palette: style.DiagramPalette) -> None:
         """Draw with the colours of ``palette`` from now on; every item is recoloured, none rebuilt.
@@ -109,9 +139,13 @@ class DiagramView(QGraphicsView):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         super().mousePressEvent(event)
         if event.button() == Qt.MouseButton.LeftButton:
-            part = self.part_at(self.mapToScene(event.position().toPoint()))
+            scene_pos = self.mapToScene(event.position().toPoint())
+            part = self.part_at(scene_pos)
             if part is not None:
                 self.session.select(part)
+            unit = self.hidden_unit_at(scene_pos)
+            if unit is not None or part is None:
+                self.session.select_unit(unit)
         event.accept()  # the diagram is the last stop for clicks: nothing behind it wants them
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -139,10 +173,18 @@ class DiagramView(QGraphicsView):
                 return part
         return None
 
+    def hidden_unit_at(self, scene_pos: QPointF) -> int | None:
+        """The unit whose cell is at a point of the scene, in a row of H units (not x_t), or ``None``."""
+        for item in self._scene.items(scene_pos):
+            if isinstance(item, VectorItem):
+                return None if item.part == "inputs" else item.unit_at(item.mapFromScene(scene_pos))
+        return None
+
     def describe_at(self, scene_pos: QPointF) -> str:
         """The unit under a point of the scene, e.g. ``"f_t[17] = 0.998"``, or ``""``.
 
-        Also sets that text as the cell's tool tip.
+        The selected unit reads ``"f_t[17] = 0.998 (selected unit)"``. Also sets that text
+        as the cell's tool tip.
         """
         for item in self._scene.items(scene_pos):
             if isinstance(item, VectorItem):
@@ -152,6 +194,8 @@ class DiagramView(QGraphicsView):
                 value = item.value(unit)
                 name = f"{PARTS[item.part].symbol}[{unit}]"
                 text = f"{name}: not computed yet" if value is None else f"{name} = {value:.3g}"
+                if unit == item.highlighted_unit:
+                    text += " (selected unit)"
                 item.setToolTip(text)
                 return text
         return ""
@@ -160,6 +204,19 @@ class DiagramView(QGraphicsView):
     def part_colors(self, name: str) -> list[QColor]:
         """The current fill colour of each unit cell of part ``name``."""
         return self._scene.vectors[name].colors()
+
+    def highlighted_unit(self, name: str) -> int | None:
+        """The unit outlined in part ``name``'s row, or ``None``."""
+        return self._scene.vectors[name].highlighted_unit
+
+    def unit_highlight_rect(self, name: str) -> QRectF | None:
+        """Where the selected unit's outline runs in part ``name``'s row (scene coordinates), or ``None``.
+
+        The rectangle follows the middle of the outline's pen.
+        """
+        vector = self._scene.vectors[name]
+        unit = vector.highlighted_unit
+        return None if unit is None else vector.mapRectToScene(vector.highlight_rect(unit))
 
     def part_rect(self, name: str) -> QRectF:
         """The cells of part ``name``'s row, in scene coordinates."""

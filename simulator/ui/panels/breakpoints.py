@@ -105,7 +105,9 @@ class BreakpointsPanel(QWidget):
     Parameters
     ----------
     session : Session
-        Whose trace the breakpoints read; a click on a hit seeks it and selects the part.
+        Whose trace the breakpoints read; a click on a hit seeks it and selects the part and
+        the first unit it names. A hit reached by Play or by a step selects that unit too, so
+        it is highlighted everywhere.
     player : Player
         Paused when an enabled breakpoint fires while playing.
     parent : QWidget, optional
@@ -385,15 +387,17 @@ class BreakpointsPanel(QWidget):
                 continue
             if hits[0].step < first_step:
                 first_step, fired = hits[0].step, []
-            fired.append(hits[0].description)
+            fired.append((hits[0], bp))
         if not fired:
             return
+        described = "; ".join(hit.description for hit, _bp in fired)
         if playing:
             self.player.pause()
             self.session.seek(first_step)
-            message = f"Stopped at step {first_step}: {'; '.join(fired)}"
+            message = f"Stopped at step {first_step}: {described}"
         else:
-            message = f"Breakpoint at step {first_step}: {'; '.join(fired)}"
+            message = f"Breakpoint at step {first_step}: {described}"
+        self._select_unit_of(*fired[0])
         self.hit_reached.emit(first_step, message)
 
     def _refresh_hits(self) -> None:
@@ -421,6 +425,12 @@ class BreakpointsPanel(QWidget):
         self.session.seek(hit.step)
         if bp.part is not None:
             self.session.select(bp.part)
+        self._select_unit_of(hit, bp)
+
+    def _select_unit_of(self, hit: Hit, bp: Breakpoint) -> None:
+        """Select the first unit a hit names, when it is a unit of the hidden layer (not of x_t)."""
+        if hit.units and "inputs" not in bp.fields and hit.units[0] < self.session.hidden_size:
+            self.session.select_unit(hit.units[0])
 
 
 __all__ = ["BreakpointsPanel", "Entry", "HitsModel"]

@@ -4,6 +4,10 @@ A log-scale plot of ‖∂C_t/∂C_k‖ of the LSTM's cell state and ‖∂h_t/�
 of the same size (:meth:`simulator.gradients.TanhRNN.from_lstm`) against the earlier step k,
 for the current step t of the session, with a caption in plain words. The numbers come from
 :mod:`simulator.gradients`; the panel only draws them, and only while it is seen.
+
+:func:`install` also adds View → "Gradient on the Cell-State Line" (``action_show_gradient_on_diagram``),
+which draws ‖∂C_T/∂C_t‖ along the diagram's cell-state line
+(:mod:`simulator.ui.diagram.gradient_overlay`); the panel's "Show on the diagram" box toggles it too.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QCheckBox, QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from simulator.engine import Trace
 from simulator.gradients import (
@@ -40,6 +45,13 @@ UNITS_IN_CAPTION = 8
 LSTM_COLOR = "#1f77b4"
 RNN_COLOR = "#e66100"
 _FOREGROUND = "#333333"
+
+OVERLAY_ACTION = "action_show_gradient_on_diagram"
+OVERLAY_TIP = (
+    "Draw on the diagram's cell-state line how much of a gradient on the last cell state C_T "
+    "still reaches the step shown: ‖∂C_T/∂C_t‖ as a glow under the line, with its value and "
+    "a sparkline over all steps"
+)
 
 
 def gradient_along_cell_line(session: Session) -> np.ndarray:
@@ -110,10 +122,14 @@ class GradientPanel(QWidget):
         self.caption.setObjectName("gradient_caption")
         self.caption.setWordWrap(True)
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.show_on_diagram = QCheckBox("Show on the diagram's cell-state line")
+        self.show_on_diagram.setObjectName("gradient_show_on_diagram")
+        self.show_on_diagram.setToolTip(OVERLAY_TIP)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self._view, 1)
         layout.addWidget(self.caption)
+        layout.addWidget(self.show_on_diagram)
 
         slots: list[tuple[SessionSignal, Callable[[], None]]] = [
             (session.trace_changed, self._on_trace_changed),
@@ -213,10 +229,15 @@ class GradientPanel(QWidget):
 def install(window: QMainWindow) -> QDockWidget:
     """Add the "Gradient Flow" dock to a main window, tabbed with the history plots, and its View menu entry.
 
+    Also adds the checkable View-menu action ``action_show_gradient_on_diagram`` (off; also in
+    ``window.actions_by_name``) that shows the gradient along the diagram's cell-state line,
+    kept in step with the panel's "Show on the diagram" box.
+
     Parameters
     ----------
     window : MainWindow
-        Needs ``session``, ``docks`` (``plots`` is the tab it joins) and ``menus["view"]``.
+        Needs ``session``, ``docks`` (``plots`` is the tab it joins), ``menus["view"]`` and
+        ``diagram`` (a :class:`~simulator.ui.diagram.DiagramView`).
 
     Returns
     -------
@@ -252,7 +273,38 @@ def install(window: QMainWindow) -> QDockWidget:
             )
 
     dock.visibilityChanged.connect(follow_visibility)
+    _install_overlay_action(window, panel)
     return dock
+
+
+def _install_overlay_action(window: QMainWindow, panel: GradientPanel) -> QAction:
+    """View → "Gradient on the Cell-State Line", right after "Fit Diagram" (or at the menu's end)."""
+    action = QAction("&Gradient on the Cell-State Line", window)
+    action.setObjectName(OVERLAY_ACTION)
+    action.setCheckable(True)
+    action.setChecked(False)
+    action.setToolTip(OVERLAY_TIP)
+    action.setStatusTip(OVERLAY_TIP)
+    menu = window.menus["view"]
+    entries = menu.actions()
+    fit = window.findChild(QAction, "action_fit_diagram")
+    after = entries.index(fit) + 1 if fit in entries else len(entries)
+    if after < len(entries):
+        menu.insertAction(entries[after], action)
+    else:
+        menu.addAction(action)
+    actions = getattr(window, "actions_by_name", None)
+    if isinstance(actions, dict):
+        actions[OVERLAY_ACTION] = action
+
+    def show(on: bool) -> None:
+        window.diagram.set_gradient_overlay(on)
+        with QSignalBlocker(panel.show_on_diagram):
+            panel.show_on_diagram.setChecked(on)
+
+    action.toggled.connect(show)
+    panel.show_on_diagram.toggled.connect(action.setChecked)
+    return action
 
 
 def _disconnect_all(slots: list[tuple[SessionSignal, Callable[[], None]]]) -> None:
@@ -260,4 +312,4 @@ def _disconnect_all(slots: list[tuple[SessionSignal, Callable[[], None]]]) -> No
         signal.disconnect(slot)
 
 
-__all__ = ["WINDOW", "GradientPanel", "gradient_along_cell_line", "install"]
+__all__ = ["OVERLAY_ACTION", "WINDOW", "GradientPanel", "gradient_along_cell_line", "install"]

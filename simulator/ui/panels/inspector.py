@@ -21,13 +21,21 @@ FORMULA_GROWTH = 1.2
 Index = QModelIndex | QPersistentModelIndex
 
 
+SELECTED_MARK = "▶"
+"""Put before the number of the session's selected unit."""
+
+
 class VectorModel(QAbstractTableModel):
-    """A vector as a two-column table (unit, value), each value on its colour from the diagram."""
+    """A vector as a two-column table (unit, value), each value on its colour from the diagram.
+
+    One unit may be marked (the session's selected unit): its number reads "▶ 2", in bold.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._values = np.zeros(0)
         self._colors: list = []
+        self._marked: int | None = None
 
     def set_values(self, values: np.ndarray, part: str) -> None:
         """Show ``values``, coloured like ``part`` on the diagram."""
@@ -39,6 +47,21 @@ class VectorModel(QAbstractTableModel):
     def values(self) -> np.ndarray:
         return self._values
 
+    @property
+    def marked_unit(self) -> int | None:
+        return self._marked
+
+    def set_marked_unit(self, unit: int | None) -> None:
+        """Mark row ``unit`` (``None``, or a row the vector lacks: none)."""
+        if unit is not None and not 0 <= unit < len(self._values):
+            unit = None
+        if unit == self._marked:
+            return
+        rows = [row for row in (self._marked, unit) if row is not None]
+        self._marked = unit
+        for row in rows:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._values)
 
@@ -49,8 +72,15 @@ class VectorModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
+        marked = row == self._marked
         if role == Qt.ItemDataRole.DisplayRole:
-            return str(row) if column == 0 else explain.number(self._values[row], 4)
+            if column == 0:
+                return f"{SELECTED_MARK} {row}" if marked else str(row)
+            return explain.number(self._values[row], 4)
+        if role == Qt.ItemDataRole.FontRole and marked:
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and column == 1:
@@ -58,7 +88,7 @@ class VectorModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             return QBrush(text_color_on(self._colors[row]))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"unit {row}: {self._values[row]!r}"
+            return f"unit {row}: {self._values[row]!r}" + (" (the selected unit)" if marked else "")
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
@@ -73,7 +103,8 @@ class InspectorPanel(QWidget):
     Parameters
     ----------
     session : Session
-        Follows its selection (``selection_changed``) and its step (``trace_changed``).
+        Follows its selection (``selection_changed``), its step (``trace_changed``) and its
+        selected unit (``unit_selection_changed``), whose row it marks.
     parent : QWidget, optional
     """
 
@@ -117,6 +148,7 @@ class InspectorPanel(QWidget):
         session.selection_changed.connect(self._refresh)
         session.trace_changed.connect(self._refresh)
         session.replaced.connect(self._refresh)
+        session.unit_selection_changed.connect(self._mark_unit)
         self._refresh()
 
     def formula_text(self) -> str:
@@ -147,6 +179,14 @@ class InspectorPanel(QWidget):
         self.formula.setText(_one_stage_per_line(html))
         self.vector.set_values(values, part)
         self.table.setVisible(len(values) > 0)
+        self._mark_unit()
+
+    def _mark_unit(self, *_: object) -> None:
+        """Mark the selected unit's row, in vectors of H units (x_t's units are not the layer's)."""
+        unit = None if self.session.selected == "inputs" else self.session.selected_unit
+        self.vector.set_marked_unit(unit)
+        if self.vector.marked_unit is not None:
+            self.table.scrollTo(self.vector.index(self.vector.marked_unit, 0))
 
 
 def _one_stage_per_line(html: str) -> str:

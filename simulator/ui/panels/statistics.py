@@ -99,13 +99,14 @@ class StatisticsPanel(QWidget):
     Parameters
     ----------
     session : Session
-        Read on ``trace_changed``; follows its selection when a gate or state with statistics is selected.
+        Read on ``trace_changed``; follows its selection when a gate or state with statistics is
+        selected, and its selected unit (``unit_selection_changed``), whose row it selects.
     parent : QWidget, optional
 
     Signals
     -------
     unit_selected(field, unit)
-        A unit was clicked; the session has selected ``field`` too.
+        A unit was clicked; the session has selected ``field`` and ``unit`` too.
     """
 
     unit_selected = Signal(str, int)
@@ -115,7 +116,6 @@ class StatisticsPanel(QWidget):
         self.session = session
         self._stats: dict[str, GateStats] = {}
         self._seen: tuple[Trace, int] | None = None
-        self._selected_unit: int | None = None
 
         self.field_box = QComboBox()
         self.field_box.setObjectName("statistics_field")
@@ -158,6 +158,7 @@ class StatisticsPanel(QWidget):
         session.replaced.connect(self._on_replaced)
         session.trace_changed.connect(self._refresh)
         session.selection_changed.connect(self._follow_selection)
+        session.unit_selection_changed.connect(self._follow_unit)
         self._follow_selection(session.selected)
         self._refresh()
 
@@ -168,19 +169,20 @@ class StatisticsPanel(QWidget):
 
     @property
     def selected_unit(self) -> int | None:
-        """The unit last clicked (kept across fields: unit k is one cell of the layer), or ``None``."""
-        return self._selected_unit
+        """The session's selected unit (kept across fields: unit k is one cell of the layer), or ``None``."""
+        return self.session.selected_unit
 
     def set_field(self, name: str) -> None:
         """Show the statistics of ``name`` (one of :data:`simulator.stats.STAT_FIELDS`)."""
         self.field_box.setCurrentIndex(STAT_FIELDS.index(name))
 
     def select_unit(self, unit: int) -> None:
-        """Select ``unit`` of the field shown, as a click on its row does."""
-        self._selected_unit = int(unit)
+        """Select ``unit`` of the field shown in the session, as a click on its row does."""
+        field = self.field
+        self.session.select(field)
+        self.session.select_unit(int(unit))
         self._highlight_unit()
-        self.session.select(self.field)
-        self.unit_selected.emit(self.field, self._selected_unit)
+        self.unit_selected.emit(field, int(unit))
 
     # ------------------------------------------------------------ updates
     def _on_clicked(self, index: QModelIndex) -> None:
@@ -190,8 +192,10 @@ class StatisticsPanel(QWidget):
         if name in STAT_FIELDS and name != self.field:
             self.field_box.setCurrentIndex(STAT_FIELDS.index(name))
 
+    def _follow_unit(self, _unit: int | None) -> None:
+        self._highlight_unit()
+
     def _on_replaced(self) -> None:
-        self._selected_unit = None
         self._invalidate()
 
     def _invalidate(self) -> None:
@@ -219,7 +223,7 @@ class StatisticsPanel(QWidget):
         self._highlight_unit()
 
     def _highlight_unit(self) -> None:
-        unit = self._selected_unit
+        unit = self.session.selected_unit
         selection = self.table.selectionModel()
         if unit is None or unit >= self.model.rowCount():
             selection.clearSelection()
@@ -227,6 +231,7 @@ class StatisticsPanel(QWidget):
         index = self.proxy.mapFromSource(self.model.index(unit, 0))
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         selection.select(index, flags)
+        self.table.scrollTo(index)
 
 
 __all__ = ["SORT_ROLE", "StatisticsPanel", "StatsModel"]

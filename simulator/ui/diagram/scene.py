@@ -9,13 +9,16 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
 
-from simulator.parts import PART_NAMES
+from simulator.engine import StepResult
+from simulator.parts import PART_NAMES, PARTS
+from simulator.saturation import describe, saturated_units
 from simulator.session import Session
 from simulator.ui.diagram import style
 from simulator.ui.diagram.gradient_overlay import BADGE_GAP, GradientBadgeItem, GradientGlowItem
 from simulator.ui.diagram.items import LabelItem, NodeItem, VectorItem, WireItem, symbol_html
-from simulator.ui.diagram.layout import NODE_RADIUS, Layout, build_layout
+from simulator.ui.diagram.layout import BOX_SIZE, NODE_RADIUS, Layout, build_layout
 from simulator.ui.diagram.legend import LegendItem
+from simulator.ui.diagram.saturation_badge import SaturationBadge
 
 INPUT_PARTS = ("inputs", "hidden_prev", "cell_prev")
 """Parts known before the step is computed (shown at t = 0)."""
@@ -79,11 +82,17 @@ class DiagramScene(QGraphicsScene):
         for wire in self.wires:
             self.addItem(wire)
         self.nodes = {}
+        self.saturation_badges: dict[str, SaturationBadge] = {}
         for node in layout.nodes:
             item = NodeItem(node.part, node.shape)
             item.setPos(node.center)
             self.addItem(item)
             self.nodes[node.part] = item
+            if node.shape == "box":  # a dense layer: its badge sits on the box's top right corner
+                badge = SaturationBadge(node.part)
+                badge.setPos(node.center + QPointF(BOX_SIZE[0] / 2, -BOX_SIZE[1] / 2))
+                self.addItem(badge)
+                self.saturation_badges[node.part] = badge
         self.vectors, self.labels = {}, {}
         for name in PART_NAMES:
             vector = VectorItem(name, layout.grid_of(name))
@@ -154,6 +163,14 @@ class DiagramScene(QGraphicsScene):
         self.step_label.setHtml(step_label)
         self.step_label.setVisible(bool(step_label))
         self.step_label.place(self.layout_.step_label, "below", gap=0.0)
+
+    def show_saturation(self, step: StepResult | None) -> None:
+        """Badge each dense layer whose pre-activation exceeds ±30 at ``step`` (none at t = 0)."""
+        for part, units in saturated_units(step).items():
+            badge = self.saturation_badges.get(part)
+            if badge is not None:
+                tip = describe(step, part, units, PARTS[part].symbol) if len(units) and step else ""
+                badge.set_units(len(units), tip)
 
     def select(self, part: str) -> None:
         """Outline the row and the node of ``part``, and no other."""

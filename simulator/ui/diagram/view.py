@@ -74,6 +74,7 @@ class DiagramView(QGraphicsView):
         self._scene.show_values(
             current_values(self.session), header_html(self.session), step_label_html(self.session)
         )
+        self._scene.show_saturation(self.session.current_step())
         self.gradient_overlay.refresh()
 
     def _update_selection(self, name: str) -> None:

@@ -23,5 +23,15 @@ def test_quick_bench_reports_every_field(tmp_path, capsys):
     assert window["step_latency_ms"] > 0 and window["playback_fps"] > 0
     assert set(window["edit_latency_ms"]) == {"3", "16"}
     assert window["first_paint_s"] > 0 and window["bare_first_paint_s"] > 0
+    long_run = report["long_run"]
+    assert long_run["steps"] == 100_000 and long_run["hidden_size"] == 16
+    assert long_run["bytes_per_step"] == long_run["raw_bytes_per_step"] == 8 * 14 * 16
+    assert set(report["event_loop_gap_ms"]) == {
+        "go to the end",
+        "weight edit at t = 25,000",
+        "play at full speed",
+    }
+    assert all(gap > 0 for gap in report["event_loop_gap_ms"].values())
     printed = capsys.readouterr().out
     assert "Engine throughput" in printed and "first painted window" in printed
+    assert "Long run: 100,000 steps at H = 16" in printed and "Longest event-loop gap" in printed

@@ -10,6 +10,7 @@ from dataclasses import asdict
 import numpy as np
 
 from simulator.bench.engine import HIDDEN_SIZES, QUICK_HIDDEN_SIZES, engine_throughput, trace_memory
+from simulator.bench.long_runs import GAP_TARGET_MS, million_step_run, window_event_loop_gaps
 from simulator.io.atomic import atomic_write
 
 TARGET_RATIOS = {3: 3.0, 16: 2.0, 64: 1.5, 256: 1.2, 1024: 1.2}
@@ -21,11 +22,13 @@ def bench_command(args: argparse.Namespace) -> int:
     dtypes = ("float64",) if quick else ("float64", "float32")
     rows = [engine_throughput(h, dtype, quick) for dtype in dtypes for h in sizes]
     memory = trace_memory(64, 2_000 if quick else 10_000)
-    gui = None
+    million = million_step_run(quick)
+    gui = gaps = None
     if not args.engine_only:
         from simulator.bench.gui import measure_window
 
         gui = measure_window(quick)
+        gaps = window_event_loop_gaps(quick)
 
     print(f"LSTM Gate Simulator benchmark ({'quick' if quick else 'full'}) on {machine()}")
     print("\nEngine throughput, steps/s (median):")
@@ -42,6 +45,11 @@ def bench_command(args: argparse.Namespace) -> int:
         f"\nTrace memory at H = {memory.hidden_size}: {memory.bytes_per_step:,.0f} bytes/step, "
         f"raw arrays {memory.raw_bytes_per_step:,.0f} bytes/step ({memory.ratio:.2f}×; target ≤ 1.1×)"
     )
+    print(
+        f"Long run: {million.steps:,} steps at H = {million.hidden_size} in {million.seconds:.1f} s "
+        f"({million.steps_per_s:,.0f} steps/s), trace {million.bytes_per_step:,.0f} bytes/step "
+        f"({million.ratio:.2f}× the raw arrays; peak while running {million.peak_bytes_per_step:,.0f})"
+    )
     if gui is not None:
         print(f"\nWindow ({gui.history_steps:,} steps of history, offscreen):")
         print(f"  step latency            {gui.step_latency_ms:8.1f} ms   (target ≤ 4 ms)")
@@ -53,6 +61,10 @@ def bench_command(args: argparse.Namespace) -> int:
             f"bare window {gui.bare_first_paint_s:.2f} s "
             f"({gui.first_paint_ratio:.2f}×; target ≤ 1.3×)"
         )
+    if gaps is not None:
+        print(f"\nLongest event-loop gap (target ≤ {GAP_TARGET_MS:.0f} ms):")
+        for name, value in gaps.items():
+            print(f"  {name:<28}{value:8.1f} ms")
     if args.json is not None:
         report = {
             "machine": machine(),
@@ -60,6 +72,8 @@ def bench_command(args: argparse.Namespace) -> int:
             "engine": [{**asdict(r), "ratio": r.ratio} for r in rows],
             "memory": {**asdict(memory), "ratio": memory.ratio},
             "window": None if gui is None else {**asdict(gui), "first_paint_ratio": gui.first_paint_ratio},
+            "long_run": {**asdict(million), "steps_per_s": million.steps_per_s, "ratio": million.ratio},
+            "event_loop_gap_ms": gaps,
         }
         text = json.dumps(report, indent=2)
         atomic_write(args.json, lambda handle: handle.write(text.encode("utf-8")))

@@ -88,6 +88,90 @@ def gate_statistics(trace: Trace) -> dict[str, GateStats]:
     return out
 
 
+class RunningStatistics:
+    """:func:`gate_statistics` kept up to date as a trace grows, from its new steps alone.
+
+    Per field and unit it keeps the count of saturated steps, the sum, the min and the max of
+    the steps seen. :meth:`update` reads only the rows added since the last call while the
+    trace only grew (the same object, as long or longer, the same :attr:`Trace.revision`);
+    another trace object, or one cut back, is read again from its first step. The means are
+    sums divided by counts, so they can differ from :func:`gate_statistics`' in the last bits.
+    """
+
+    def __init__(self) -> None:
+        self._trace: Trace | None = None
+        self._revision = -1
+        self._length = 0
+        self._sums: dict[str, np.ndarray] = {}
+        self._saturated: dict[str, np.ndarray] = {}
+        self._mins: dict[str, np.ndarray] = {}
+        self._maxs: dict[str, np.ndarray] = {}
+
+    @property
+    def length(self) -> int:
+        """The number of steps the statistics cover."""
+        return self._length
+
+    def covers(self, trace: Trace) -> bool:
+        """Whether the statistics are those of ``trace`` as it is now (nothing to update)."""
+        return trace is self._trace and trace.revision == self._revision and len(trace) == self._length
+
+    def reset(self) -> None:
+        """Forget everything: the next :meth:`update` reads its trace from the first step."""
+        self._trace, self._revision, self._length = None, -1, 0
+
+    def update(self, trace: Trace) -> dict[str, GateStats]:
+        """Statistics of every field of :data:`STAT_FIELDS` over all steps of ``trace``.
+
+        Returns
+        -------
+        dict
+            Field name → :class:`GateStats`, as :func:`gate_statistics` gives.
+        """
+        length = len(trace)
+        grown = trace is self._trace and trace.revision == self._revision and length >= self._length
+        if not grown:
+            self._start(trace)
+        if length > self._length:
+            self._add(trace, self._length, length)
+        self._length = length
+        return self.statistics()
+
+    def statistics(self) -> dict[str, GateStats]:
+        """The statistics of the steps seen so far (NaN before the first step)."""
+        count = self._length
+        out = {}
+        for field in STAT_FIELDS:
+            if count == 0:
+                nan = np.full(len(self._sums[field]), np.nan)
+                out[field] = GateStats(nan, nan.copy(), nan.copy(), nan.copy())
+                continue
+            out[field] = GateStats(
+                saturated=self._saturated[field] / count,
+                mean=self._sums[field] / count,
+                min=self._mins[field].copy(),
+                max=self._maxs[field].copy(),
+            )
+        return out
+
+    def _start(self, trace: Trace) -> None:
+        hidden = trace.hidden_size
+        self._trace, self._revision, self._length = trace, trace.revision, 0
+        for field in STAT_FIELDS:
+            self._sums[field] = np.zeros(hidden)
+            self._saturated[field] = np.zeros(hidden, dtype=np.int64)
+            self._mins[field] = np.full(hidden, np.inf)
+            self._maxs[field] = np.full(hidden, -np.inf)
+
+    def _add(self, trace: Trace, start: int, stop: int) -> None:
+        for field in STAT_FIELDS:
+            rows = getattr(trace, field)[start:stop]
+            self._sums[field] += rows.sum(axis=0, dtype=np.float64)
+            self._saturated[field] += saturated(field, rows).sum(axis=0)
+            np.minimum(self._mins[field], rows.min(axis=0), out=self._mins[field])
+            np.maximum(self._maxs[field], rows.max(axis=0), out=self._maxs[field])
+
+
 __all__ = [
     "HIGH",
     "LOW",
@@ -96,6 +180,7 @@ __all__ = [
     "STAT_FIELDS",
     "TANH_FIELDS",
     "GateStats",
+    "RunningStatistics",
     "gate_statistics",
     "saturated",
 ]

@@ -44,6 +44,7 @@ class Trace:
         self.c0 = as_state(c0, self.hidden_size, "c0", self.dtype).copy()
         self.h0.flags.writeable = self.c0.flags.writeable = False
         self._length = 0
+        self._revision = 0
         self._allocate(max(int(capacity), 1))
 
     @classmethod
@@ -73,6 +74,15 @@ class Trace:
 
     def __len__(self) -> int:
         return self._length
+
+    @property
+    def revision(self) -> int:
+        """Bumped by each :meth:`truncate` that drops steps: rows past the cut may be rewritten.
+
+        While ``revision`` stays the same, the trace only grew: every row seen before is unchanged,
+        so a view can update itself from the new rows alone.
+        """
+        return self._revision
 
     @property
     def nbytes(self) -> int:
@@ -137,6 +147,8 @@ class Trace:
         """Cut the trace back to its first ``length`` steps (kept bit for bit)."""
         if not 0 <= length <= self._length:
             raise IndexError(f"length {length} outside 0..{self._length}")
+        if length < self._length:
+            self._revision += 1
         self._length = length
 
     def append(self, result: StepResult) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMenu, QScrollArea, QWidget
 
@@ -87,6 +89,29 @@ def add_tabbed_dock(
     return dock
 
 
+def follow_raised(dock: QDockWidget, set_active: Callable[[bool], object]) -> None:
+    """Call ``set_active(seen)`` whenever ``dock`` is shown, hidden, raised or tabbed behind another.
+
+    A panel that computes only while seen ties its ``set_active`` to this. A dock tabbed behind
+    another is still "visible" to Qt 6; only a raised tab has a visible region, and that is
+    known once the layout has settled, so a shown dock is checked again on the next turn of the
+    event loop. A floating dock counts as seen.
+    """
+
+    def follow(visible: bool) -> None:
+        set_active(visible)
+        if visible:
+            QTimer.singleShot(
+                0,
+                lambda: (
+                    shiboken6.isValid(dock)
+                    and set_active(not dock.visibleRegion().isEmpty() or dock.isFloating())
+                ),
+            )
+
+    dock.visibilityChanged.connect(follow)
+
+
 def _action_after(menu: QMenu, action: QAction) -> QAction | None:
     """The action following ``action`` in ``menu`` (``None``: it is the last or not there)."""
     actions = menu.actions()
@@ -94,4 +119,4 @@ def _action_after(menu: QMenu, action: QAction) -> QAction | None:
     return actions[index] if index < len(actions) else None
 
 
-__all__ = ["add_tabbed_dock", "view_menu"]
+__all__ = ["add_tabbed_dock", "follow_raised", "view_menu"]

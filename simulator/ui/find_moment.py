@@ -7,7 +7,7 @@ from typing import NamedTuple
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 
-from simulator.ui.docks import add_tabbed_dock
+from simulator.ui.docks import add_tabbed_dock, follow_raised
 from simulator.ui.panels.breakpoints import BreakpointsPanel
 from simulator.ui.panels.statistics import StatisticsPanel
 
@@ -30,7 +30,8 @@ def install(window: QMainWindow) -> FindMoment:
     window : MainWindow
         Needs ``session``, ``player``, ``docks`` (with ``plots``), a status bar and a "View" menu.
         The docks (objectNames ``dock_breakpoints`` and ``dock_statistics``) are also stored in
-        ``window.docks``; their View-menu toggles go after the other docks' toggles.
+        ``window.docks``; their View-menu toggles go after the other docks' toggles. The
+        statistics are computed only while their tab is seen; breakpoints watch every step.
 
     Returns
     -------
@@ -41,6 +42,7 @@ def install(window: QMainWindow) -> FindMoment:
         return FindMoment(*(window.docks[name].widget().widget() for name in ("breakpoints", "statistics")))
     breakpoints = BreakpointsPanel(window.session, window.player)
     statistics = StatisticsPanel(window.session)
+    statistics.set_active(False)  # tabbed behind History: computes once its tab is shown
     for name, title, widget, tip in (
         (
             "breakpoints",
@@ -61,6 +63,8 @@ def install(window: QMainWindow) -> FindMoment:
             toggle="before_toolbar",
             scrollable=True,
         )
+    # Breakpoints watch every step, seen or not (they stop Play); statistics only while seen.
+    follow_raised(window.docks["statistics"], statistics.set_active)
     breakpoints.hit_reached.connect(
         lambda _step, message: window.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
     )

@@ -112,6 +112,18 @@ def test_truncate_keeps_the_head_bit_for_bit_and_extend_reproduces_the_rest(seed
         assert_traces_match(trace, original, exact_rows=cut)
 
 
+def test_revision_counts_the_cuts_that_drop_steps(case) -> None:
+    params, X, h0, c0 = case
+    trace = run(params, X[:5], h0, c0)
+    assert trace.revision == 0
+    trace.extend(params, X[5:9])
+    trace.truncate(len(trace))  # nothing dropped: every row seen is still there
+    assert trace.revision == 0
+    trace.truncate(3)
+    trace.extend(params, X[3:9])  # as long as before, rows 4.. rewritten
+    assert trace.revision == 1
+
+
 def test_truncate_out_of_range_refused(case) -> None:
     params, X, h0, c0 = case
     trace = run(params, X, h0, c0)

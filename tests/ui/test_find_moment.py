@@ -134,8 +134,18 @@ def test_hits_follow_an_edit_of_the_weights(window):
     assert steps() == [1]
 
 
-def test_statistics_sort_by_any_column_and_clicking_selects(window, qtbot):
+def show_statistics(window, qtbot):
+    """Raise the Statistics tab (it computes only while seen) and return its panel."""
+    dock = window.docks["statistics"]
+    dock.raise_()
+    qtbot.waitUntil(lambda: not dock.visibleRegion().isEmpty())
     panel = window.find_moment.statistics
+    qtbot.waitUntil(lambda: panel.active)
+    return panel
+
+
+def test_statistics_sort_by_any_column_and_clicking_selects(window, qtbot):
+    panel = show_statistics(window, qtbot)
     window.session.seek(window.session.length)
     panel.set_field("forget_gate")
     s = window.session
@@ -161,12 +171,40 @@ def test_statistics_sort_by_any_column_and_clicking_selects(window, qtbot):
     assert window.session.selected == "forget_gate"
 
 
-def test_statistics_update_as_the_trace_grows(window):
-    panel = window.find_moment.statistics
+def shown_column(panel, column: int) -> list[float]:
+    """A column of the statistics table in unit order."""
+    rows = range(panel.proxy.rowCount())
+    units = [int(panel.proxy.index(r, 0).data(SORT_ROLE)) for r in rows]
+    values = [panel.proxy.index(r, column).data(SORT_ROLE) for r in rows]
+    return [value for _unit, value in sorted(zip(units, values, strict=True))]
+
+
+def test_statistics_update_as_the_trace_grows(window, qtbot):
+    panel = show_statistics(window, qtbot)
     panel.set_field("cell")
     window.session.seek(3)
     assert "3 steps" in panel.summary.text()
     cell = window.session.trace.cell[:3]
-    mins = [panel.proxy.index(r, 3).data(SORT_ROLE) for r in range(panel.proxy.rowCount())]
-    units = [int(panel.proxy.index(r, 0).data(SORT_ROLE)) for r in range(panel.proxy.rowCount())]
-    assert mins == pytest.approx(cell.min(axis=0)[units])
+    assert shown_column(panel, 3) == pytest.approx(cell.min(axis=0))
+    window.session.seek(9)
+    assert "9 steps" in panel.summary.text()
+    assert shown_column(panel, 2) == pytest.approx(window.session.trace.cell[:9].mean(axis=0))
+
+
+def test_hidden_statistics_wait_until_shown_and_follow_edits(window, qtbot):
+    dock = window.docks["statistics"]
+    window.docks["plots"].raise_()
+    qtbot.waitUntil(lambda: dock.visibleRegion().isEmpty())  # tabbed behind the history plots
+    panel = window.find_moment.statistics
+    assert not panel.active
+    panel.set_field("hidden")
+    session = window.session
+    session.seek(6)
+    assert "6 steps" not in panel.summary.text()  # nothing computed while unseen
+    show_statistics(window, qtbot)
+    assert "6 steps" in panel.summary.text()
+    assert shown_column(panel, 4) == pytest.approx(session.trace.hidden[:6].max(axis=0))
+    session.set_input_value(1, 0, 0.9)  # rewrites steps 2.. in the same trace object
+    assert shown_column(panel, 4) == pytest.approx(session.trace.hidden[:6].max(axis=0))
+    session.set_weight("forget", "bias", (0,), 3.0)  # a new trace
+    assert shown_column(panel, 2) == pytest.approx(session.trace.hidden[:6].mean(axis=0))

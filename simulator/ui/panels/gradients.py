@@ -16,8 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-import shiboken6
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 
@@ -31,7 +30,7 @@ from simulator.gradients import (
 )
 from simulator.session import Session
 from simulator.session import Signal as SessionSignal
-from simulator.ui.docks import add_tabbed_dock
+from simulator.ui.docks import add_tabbed_dock, follow_raised
 
 WINDOW = 2000
 """At most this many steps back from t are computed and drawn."""
@@ -258,21 +257,7 @@ def install(window: QMainWindow) -> QDockWidget:
         area=Qt.DockWidgetArea.BottomDockWidgetArea,
         tooltip="Show or hide how the gradient flows back through time, LSTM against a tanh RNN",
     )
-
-    def follow_visibility(visible: bool) -> None:
-        # A dock tabbed behind another is still "visible" to Qt; only a raised tab has a visible
-        # region, and that is known once the layout has settled.
-        panel.set_active(visible)
-        if visible:
-            QTimer.singleShot(
-                0,
-                lambda: (
-                    shiboken6.isValid(dock)
-                    and panel.set_active(not dock.visibleRegion().isEmpty() or dock.isFloating())
-                ),
-            )
-
-    dock.visibilityChanged.connect(follow_visibility)
+    follow_raised(dock, panel.set_active)
     _install_overlay_action(window, panel)
     return dock
 

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.engine import Trace
 from simulator.parts import PARTS
 from simulator.session import Session
-from simulator.stats import HIGH, LOW, SIGMOID_FIELDS, STAT_FIELDS, GateStats, gate_statistics
+from simulator.stats import HIGH, LOW, SIGMOID_FIELDS, STAT_FIELDS, GateStats, RunningStatistics
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -96,6 +95,10 @@ class StatsModel(QAbstractTableModel):
 class StatisticsPanel(QWidget):
     """Per-unit statistics of one gate or state over the steps computed so far, sortable by any column.
 
+    The statistics are kept up to date from each step's new rows alone
+    (:class:`simulator.stats.RunningStatistics`), and only while the panel is seen
+    (:meth:`set_active`): a hidden panel costs nothing per step and catches up when shown.
+
     Parameters
     ----------
     session : Session
@@ -115,7 +118,9 @@ class StatisticsPanel(QWidget):
         super().__init__(parent)
         self.session = session
         self._stats: dict[str, GateStats] = {}
-        self._seen: tuple[Trace, int] | None = None
+        self._running = RunningStatistics()
+        self._stale = True
+        self._active = True
 
         self.field_box = QComboBox()
         self.field_box.setObjectName("statistics_field")
@@ -156,7 +161,7 @@ class StatisticsPanel(QWidget):
         for signal in (session.params_changed, session.initial_state_changed, session.inputs_changed):
             signal.connect(self._invalidate)
         session.replaced.connect(self._on_replaced)
-        session.trace_changed.connect(self._refresh)
+        session.trace_changed.connect(self._on_trace_changed)
         session.selection_changed.connect(self._follow_selection)
         session.unit_selection_changed.connect(self._follow_unit)
         self._follow_selection(session.selected)
@@ -171,6 +176,21 @@ class StatisticsPanel(QWidget):
     def selected_unit(self) -> int | None:
         """The session's selected unit (kept across fields: unit k is one cell of the layer), or ``None``."""
         return self.session.selected_unit
+
+    @property
+    def active(self) -> bool:
+        """Whether the panel follows the trace as it changes (see :meth:`set_active`)."""
+        return self._active
+
+    def set_active(self, active: bool) -> None:
+        """Compute only while active (seen); catch up at once when made active again.
+
+        :func:`simulator.ui.find_moment.install` ties this to the dock's visibility
+        (:func:`simulator.ui.docks.follow_raised`).
+        """
+        self._active = bool(active)
+        if self._active and self._stale:
+            self._refresh()
 
     def set_field(self, name: str) -> None:
         """Show the statistics of ``name`` (one of :data:`simulator.stats.STAT_FIELDS`)."""
@@ -199,14 +219,19 @@ class StatisticsPanel(QWidget):
         self._invalidate()
 
     def _invalidate(self) -> None:
-        self._seen = None
+        """Values already seen changed (weights, h0/c0 or an input): read the trace again."""
+        self._running.reset()
+        self._stale = True
+
+    def _on_trace_changed(self) -> None:
+        if not self._running.covers(self.session.trace):
+            self._stale = True
+        if self._active and self._stale:
+            self._refresh()
 
     def _refresh(self) -> None:
-        trace = self.session.trace
-        if self._seen is not None and self._seen[0] is trace and self._seen[1] == len(trace):
-            return
-        self._seen = (trace, len(trace))
-        self._stats = gate_statistics(trace)
+        self._stale = False
+        self._stats = self._running.update(self.session.trace)
         self._show()
 
     def _show(self) -> None:

@@ -8,7 +8,11 @@ row). A movable vertical
 cursor in every plot marks ``session.t``; dragging it or clicking a plot seeks.
 Curves are built once per preset and fed views of the trace with ``setData``,
 and only when the trace itself changed: moving through computed steps only
-moves the cursors.
+moves the cursors. A long history is handed over as min/max bins kept up to
+date from the new steps (:mod:`simulator.ui.plots_envelope`), so a frame costs
+the same at step 100 000 as at step 5 000; zooming in to a part of it shows
+that part binned finer, point for point once it is short. The hover read-out
+and clicks always use the exact steps.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from simulator.engine import Trace
 from simulator.parts import PARTS
 from simulator.session import Session
 from simulator.session import Signal as SessionSignal
+from simulator.ui.plots_envelope import Decimated, FieldHistory
 from simulator.ui.plots_heatmap import CurveTrack, HeatmapTrack, Track
 
 FIELDS = ("hidden", "cell", "forget_gate", "input_gate", "candidate", "output_gate")
@@ -124,9 +129,11 @@ class HistoryPlots(QWidget):
         super().__init__(parent)
         self._session = session
         self._tracks: dict[str, Track] = {}
+        self._histories: dict[str, FieldHistory] = {}
+        self._drawn: dict[str, Decimated] = {}
         self._values: dict[str, np.ndarray] = {}
-        self._steps = np.arange(1, 2, dtype=np.float64)
         self._shown_trace: Trace | None = None
+        self._shown_revision = -1
         self._shown_length = -1
         self._dirty = True
         self._since_update = QElapsedTimer()
@@ -153,6 +160,7 @@ class HistoryPlots(QWidget):
         for position, field in enumerate(GRID_ORDER):
             self._plots[field] = self._make_plot(field, position)
 
+        self._plots[FIELDS[0]].vb.sigXRangeChanged.connect(self._on_x_range_changed)
         scene = self._view.scene()
         scene.sigMouseClicked.connect(self._on_clicked)
         scene.sigMouseMoved.connect(self._on_mouse_moved)
@@ -193,6 +201,10 @@ class HistoryPlots(QWidget):
         if not isinstance(track, HeatmapTrack):
             return []
         return [float(line.value()) for line in track.unit_lines if line.isVisible()]
+
+    def shown(self, field: str) -> Decimated | None:
+        """What a field's plot draws now: the exact steps or min/max bins (``None`` before any)."""
+        return self._drawn.get(field)
 
     def cursor_position(self) -> float:
         """Where the time cursors stand (all are kept at the same x)."""
@@ -261,6 +273,8 @@ class HistoryPlots(QWidget):
         hidden_size = self._session.hidden_size
         for track in self._tracks.values():
             track.remove()
+        self._histories = {field: FieldHistory() for field in self._plots}
+        self._drawn.clear()
         if self._legend.scene() is not None:
             self._view.ci.removeItem(self._legend)
         self._legend.clear()
@@ -308,17 +322,37 @@ class HistoryPlots(QWidget):
         self._since_update.restart()
 
     def _show_trace(self, trace: Trace, length: int) -> None:
-        if length > len(self._steps):
-            self._steps = np.arange(1, max(length, 2 * len(self._steps)) + 1, dtype=np.float64)
-            self._steps.flags.writeable = False
-        steps = self._steps[:length]
-        for field, track in self._tracks.items():
+        grown = (
+            not self._dirty
+            and trace is self._shown_trace
+            and trace.revision == self._shown_revision
+            and length >= self._shown_length
+        )
+        for field, history in self._histories.items():
             self._values[field] = values = getattr(trace, field)
-            track.set_data(steps, values)
-        self._shown_trace, self._shown_length = trace, length
+            history.set_values(values, grown)
+        self._shown_trace, self._shown_revision, self._shown_length = trace, trace.revision, length
         if self._following:
             self._show_all(force=self._dirty)
         self._dirty = False
+        self._draw()
+
+    def _draw(self) -> None:
+        """Hand each track what its history shows in the current x range, if that changed."""
+        rows = None if self._following else self._rows_in_view()
+        for field, track in self._tracks.items():
+            shown = self._histories[field].shown(rows)
+            if shown is not self._drawn.get(field):
+                self._drawn[field] = shown
+                track.set_data(shown, self._histories[field])
+
+    def _rows_in_view(self) -> tuple[int, int]:
+        low, high = self._plots[FIELDS[0]].viewRange()[0]
+        return math.floor(low) - 1, math.ceil(high)
+
+    def _on_x_range_changed(self, *_: object) -> None:
+        if self._shown_trace is not None and not self._following:
+            self._draw()
 
     def _show_all(self, force: bool = False) -> None:
         """Show steps 0..L with a margin, re-ranging only when L leaves the margin (cheap playback)."""
@@ -348,6 +382,8 @@ class HistoryPlots(QWidget):
 
     def _on_zoomed(self, *_: object) -> None:
         self._following = False
+        if self._shown_trace is not None:
+            self._draw()  # the steps in view, binned finer when zoomed in
 
     def _plot_under(self, scene_pos: QPointF) -> tuple[str, QPointF] | None:
         for field, plot in self._plots.items():
@@ -362,6 +398,7 @@ class HistoryPlots(QWidget):
         if event.double():
             self._following = True
             self._show_all(force=True)
+            self._draw()
         else:
             self._session.seek(nearest_step(hit[1].x()))
 

@@ -1,8 +1,10 @@
 """What a history plot draws: one curve per unit, or a units × time heatmap for wide layers.
 
 Both tracks take the same data, a trace field of shape (L, H) whose row ``k``
-is step ``k + 1`` and is drawn at x = k + 1, and answer the same question for
-the hover read-out: which unit is at height ``y``? Both can single out the
+is step ``k + 1`` and is drawn at x = k + 1 — point for point when short, as
+min/max bins when long (:class:`~simulator.ui.plots_envelope.Decimated`) — and
+answer the same question for the hover read-out: which unit is at height ``y``?
+Both can single out the
 session's selected unit: a curve is drawn thick over the others, which fade; a
 heatmap row is framed by two thin lines.
 """
@@ -18,6 +20,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 from simulator.ui import colors
+from simulator.ui.plots_envelope import Decimated, FieldHistory
 
 UNIT_COLORS = (
     "#0072B2",  # blue
@@ -80,8 +83,8 @@ def unit_pen(unit: int, emphasis: Emphasis = "normal") -> pg.QtGui.QPen:
 class Track(Protocol):
     """The contents of one history plot."""
 
-    def set_data(self, steps: np.ndarray, values: np.ndarray) -> None:
-        """Show ``values`` (L, H) at x = ``steps`` (L,); both are kept as views, not copied."""
+    def set_data(self, shown: Decimated, history: FieldHistory) -> None:
+        """Show ``shown``, a part of ``history``; exact values are kept as views of the trace."""
 
     def unit_at(self, row: np.ndarray, y: float) -> int:
         """The unit shown at height ``y`` in the step whose values are ``row`` (H,)."""
@@ -134,15 +137,20 @@ class CurveTrack:
             plot.enableAutoRange(axis="y")
             plot.setAutoVisible(y=True)
 
-    def set_data(self, steps: np.ndarray, values: np.ndarray) -> None:
-        dots = len(steps) <= MAX_DOTTED_STEPS  # a step or two is a point, not yet a line
+    def set_data(self, shown: Decimated, history: FieldHistory) -> None:
+        dots = len(history.values) <= MAX_DOTTED_STEPS  # a step or two is a point, not yet a line
         if dots != self._dotted:
             self._dotted = dots
             for unit, curve in enumerate(self.curves):
                 curve.setSymbol("o" if dots else None)
                 self._style(unit, curve)
+        if shown.exact:
+            x = np.arange(shown.start + 1, shown.stop + 1, dtype=np.float64)  # steps, shared
+            for unit, curve in enumerate(self.curves):
+                curve.setData(x, shown.lows[:, unit])
+            return
         for unit, curve in enumerate(self.curves):
-            curve.setData(steps, values[:, unit])
+            curve.setData(*shown.curve(unit))
 
     def emphasis(self, unit: int) -> Emphasis:
         """How unit ``unit``'s curve is drawn now."""
@@ -217,16 +225,19 @@ class HeatmapTrack:
             plot.addItem(line, ignoreBounds=True)
         self.selected_unit: int | None = None
 
-    def set_data(self, steps: np.ndarray, values: np.ndarray) -> None:
-        length = values.shape[0]
-        if length == 0:
+    def set_data(self, shown: Decimated, history: FieldHistory) -> None:
+        """Column ``k`` is step ``shown.start + k + 1``, or, binned, the bin's value farthest from
+        the middle of the colour scale (a spike keeps its colour)."""
+        if len(shown.lows) == 0:
             self.image.clear()
             return
         if self._field == "cell":
-            self._levels = colors.value_range(self._kind, _nice_limit(values))
+            self._levels = colors.value_range(self._kind, _nice_limit(history.magnitude()))
             self.bar.axis.setTicks(end_ticks(*self._levels))
-        self.image.setImage(values.T, levels=self._levels, autoLevels=False)
-        self.image.setRect(QRectF(steps[0] - 0.5, -0.5, length, self._hidden_size))
+        image = shown.lows if shown.exact else shown.peaks(sum(self._levels) / 2)
+        self.image.setImage(image.T, levels=self._levels, autoLevels=False)
+        width = len(image) * shown.bin_size  # the last bin may reach past the last step
+        self.image.setRect(QRectF(shown.start + 0.5, -0.5, width, self._hidden_size))
 
     def unit_at(self, row: np.ndarray, y: float) -> int:
         return int(min(max(math.floor(y + 0.5), 0), self._hidden_size - 1))
@@ -249,9 +260,8 @@ class HeatmapTrack:
         self.bar.scene().removeItem(self.bar)
 
 
-def _nice_limit(values: np.ndarray) -> float:
-    """The smallest of 1, 2, 5, 10, 20, 50, ... that covers the finite ``|values|`` (C_t grows past 1)."""
-    magnitudes = np.abs(values)
-    peak = float(np.max(magnitudes, where=np.isfinite(magnitudes), initial=1.0))
+def _nice_limit(magnitude: float) -> float:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... that covers ``magnitude`` (C_t grows past 1)."""
+    peak = max(float(magnitude), 1.0)
     decade = 10.0 ** math.floor(math.log10(peak))
     return next(m * decade for m in (1.0, 2.0, 5.0, 10.0) if m * decade >= peak)

@@ -13,6 +13,8 @@ from simulator.io.presets import Preset
 from simulator.parts import PARTS
 from simulator.session import Session
 from simulator.ui.plots import FIELDS, HistoryPlots
+from simulator.ui.plots_envelope import MAX_BINS, bin_size_for
+from simulator.ui.plots_heatmap import DIMMED_ALPHA, SELECTED_WIDTH
 
 # The offscreen platform says so whenever a top-level window is shown.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -201,13 +203,24 @@ def test_wide_layers_show_units_by_time_heatmaps(qtbot, plots, session):
     assert texts[-1] == f"step 5 · o_t[10] = {session.trace.output_gate[4, 10]:.3g}"
 
 
-def test_a_long_history_builds_and_updates(qtbot, plots, session):
+def assert_envelope(curve: pg.PlotDataItem, values: np.ndarray, start: int = 0) -> None:
+    """The curve sweeps each bin's min then max, bin by bin, from step start + 1 on."""
+    x, y = curve.xData, curve.yData
+    first, last = x[0::2].astype(int), x[1::2].astype(int)
+    assert first[0] == start + 1 and last[-1] == start + len(values)
+    np.testing.assert_array_equal(first[1:], last[:-1] + 1)  # bins tile the steps
+    for k in (0, len(first) // 2, len(first) - 1):
+        rows = values[first[k] - 1 - start : last[k] - start]
+        assert (y[2 * k], y[2 * k + 1]) == (rows.min(), rows.max())
+    assert (y.min(), y.max()) == (values.min(), values.max())  # peaks are kept
+
+
+def test_a_long_history_is_drawn_as_min_max_bins(qtbot, plots, session):
     session.load_preset(make_preset(3, 100_000))
     session.seek(100_000)
     curve = plots.curve("cell", 2)
-    assert len(curve.xData) == 100_000
-    assert curve.xData[-1] == 100_000
-    np.testing.assert_array_equal(curve.yData, session.trace.cell[:, 2])
+    assert len(curve.xData) <= 2 * MAX_BINS
+    assert_envelope(curve, session.trace.cell[:, 2])
     plots.show()
     qtbot.waitExposed(plots)
     plots.grab()
@@ -215,6 +228,68 @@ def test_a_long_history_builds_and_updates(qtbot, plots, session):
     session.back()
     assert curve.yData is shown
     assert plots.cursor_position() == 99_999
+
+
+def test_playing_on_a_long_history_updates_the_bins_and_keeps_the_emphasis(qtbot, plots, session):
+    session.load_preset(make_preset(3, 60_000))
+    session.seek(40_000)
+    session.select_unit(1)
+    for t in (40_001, 40_500, 47_123, 60_000):
+        session.seek(t)
+        plots._show_latest()  # as the coalescing timer does
+        curve = plots.curve("hidden", 1)
+        assert len(curve.xData) <= 2 * MAX_BINS
+        assert_envelope(curve, session.trace.hidden[:, 1])
+        assert curve.opts["pen"].widthF() == SELECTED_WIDTH
+        assert plots.curve("hidden", 0).opts["pen"].color().alpha() == DIMMED_ALPHA
+    session.set_input_value(10, 0, 3.0)  # rewrites steps 11.. in the same trace: binned again
+    plots._show_latest()
+    assert_envelope(plots.curve("forget_gate", 0), session.trace.forget_gate[:, 0])
+
+
+def test_zooming_in_on_a_long_history_shows_its_steps(qtbot, plots, session):
+    plots.show()
+    qtbot.waitExposed(plots)
+    session.load_preset(make_preset(3, 50_000))
+    session.seek(50_000)
+    vb = plots.plot_item("hidden").vb
+    vb.setXRange(20_000, 20_040, padding=0)
+    vb.sigRangeChangedManually.emit([True, False])  # what a wheel zoom emits
+    curve = plots.curve("hidden", 0)
+    shown = plots.shown("hidden")
+    assert shown.exact and shown.start <= 19_999 and 20_040 <= shown.stop
+    np.testing.assert_array_equal(curve.xData, np.arange(shown.start + 1, shown.stop + 1))
+    np.testing.assert_array_equal(curve.yData, session.trace.hidden[shown.start : shown.stop, 0])
+    texts: list[str] = []
+    plots.hovered.connect(texts.append)
+    value = session.trace.hidden[20_019, 2]
+    viewport, pos = viewport_pos(plots, "hidden", 20_020, value)
+    qtbot.mouseMove(viewport, pos)
+    assert texts[-1] == f"step 20020 · h_t[2] = {value:.3g}"  # the exact step and value
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    assert session.t == 20_020
+    vb.setXRange(10_000, 15_000, padding=0)  # wider: binned, but finer than the whole history
+    binned = plots.shown("hidden")
+    assert 1 < binned.bin_size < bin_size_for(50_000)
+    assert_envelope(curve, session.trace.hidden[binned.start : binned.stop, 0], binned.start)
+    viewport, pos = viewport_pos(plots, "hidden", 12_345, 0)
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=pos)  # back to all steps
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    assert plots.shown("hidden").start == 0 and plots.shown("hidden").stop == 50_000
+
+
+def test_a_long_history_of_a_wide_layer_is_a_binned_heatmap(plots, session):
+    session.load_preset(make_preset(64, 30_000))
+    session.seek(30_000)
+    image = plots.heatmap("forget_gate")
+    shown = plots.shown("forget_gate")
+    assert image.image.shape == (64, len(shown.lows)) and len(shown.lows) <= MAX_BINS
+    gate = session.trace.forget_gate
+    extreme = shown.peaks(0.5)  # the value farthest from the middle of 0..1
+    np.testing.assert_array_equal(image.image, extreme.T)
+    assert (image.image.min(), image.image.max()) == (gate.min(), gate.max())
+    rect = image.mapRectToView(image.boundingRect())
+    assert rect.left() == 0.5 and 30_000.5 <= rect.right() < 30_000.5 + shown.bin_size
 
 
 def test_replacing_the_preset_rebuilds_for_the_new_size(plots, session):

@@ -198,6 +198,17 @@ class Session:
         self._t = t
         self.trace_changed.emit()
 
+    def precompute(self, t: int) -> int:
+        """Compute the steps up to ``t`` (clamped to 0..T) without moving ``t``; nothing is announced.
+
+        Lets a caller time the engine apart from the views (playback does). Returns the number
+        of steps computed (0 when they already were).
+        """
+        t = int(min(max(t, 0), self.length))
+        have = len(self._trace)
+        self._ensure_computed(t)
+        return len(self._trace) - have
+
     def _ensure_computed(self, t: int) -> None:
         have = len(self._trace)
         if t > have:

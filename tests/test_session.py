@@ -141,10 +141,23 @@ def test_set_params_refuses_another_size_and_ignores_equal_params(session: Sessi
     assert_trace_is_fresh(session)
 
 
+def test_precompute_computes_ahead_without_moving_or_announcing(session: Session, fired: Counter) -> None:
+    session.seek(2)
+    assert session.precompute(6) == 4
+    assert session.t == 2 and len(session.trace) == 6
+    assert fired["trace_changed"] == 1  # the seek only
+    assert session.precompute(5) == 0
+    assert session.precompute(10_000) == session.length - 6  # clamped to T
+    session.seek(session.length)
+    assert_trace_is_fresh(session)
+
+
 def test_input_edit_at_an_earlier_row_recomputes(session: Session, fired: Counter) -> None:
     session.seek(7)
     before = np.array(session.trace.hidden)
+    revision = session.trace.revision
     session.set_input_value(2, 1, -4.0)
+    assert session.trace.revision > revision  # rows seen before were rewritten in place
     assert session.inputs[2, 1] == -4.0 and session.t == 7
     assert_trace_is_fresh(session)
     assert np.array_equal(session.trace.hidden[:2], before[:2])  # rows before the edit are kept

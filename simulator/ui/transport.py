@@ -11,9 +11,42 @@ from simulator.session import Session
 
 MIN_SPEED, MAX_SPEED = 1, 60
 FRAME_BUDGET_S = 0.025
-"""At full speed, the time one timer tick aims to spend computing steps and updating the views:
-the steps per tick double while a tick takes less, and halve when it takes twice as long."""
+"""At full speed, the time one frame (a timer tick, the views' updates and the painting) aims to
+take; see :func:`plan_chunk`."""
+MIN_STEPPING_S = FRAME_BUDGET_S / 2
+"""However slow the views, each frame at full speed spends at least this long computing steps."""
+MIN_STEPPING_SHARE = 0.5
+"""... and at least this share of the rest of the frame: however slow the views (or the edits made
+while playing), play keeps a third of the engine's speed, and the frame rate drops by a third at
+most."""
+MIN_STEPS_PER_S = 1_000
+"""Full speed never plays slower than this many steps per second (unless one step alone takes
+longer than a millisecond)."""
 MAX_CHUNK = 20_000
+"""Full speed advances at most this many steps per frame."""
+
+
+def plan_chunk(fixed_s: float, per_step_s: float) -> int:
+    """Steps per frame at full speed, for a frame that takes ``fixed_s + per_step_s × steps``.
+
+    ``fixed_s`` is what a frame costs whatever the number of steps (the views' updates, the
+    painting); ``per_step_s`` what each step adds (the engine). The steps fill what the fixed
+    cost leaves of :data:`FRAME_BUDGET_S`, but never less than :data:`MIN_STEPPING_S` or
+    :data:`MIN_STEPPING_SHARE` × ``fixed_s`` of stepping, and never fewer than keep
+    :data:`MIN_STEPS_PER_S`: views slower than the budget lower the frame rate, not the steps
+    per frame.
+
+    Returns
+    -------
+    int
+        1 to :data:`MAX_CHUNK`.
+    """
+    fixed_s, per_step_s = max(float(fixed_s), 0.0), max(float(per_step_s), 1e-9)
+    chunk = max(FRAME_BUDGET_S - fixed_s, MIN_STEPPING_S, MIN_STEPPING_SHARE * fixed_s) / per_step_s
+    if MIN_STEPS_PER_S * per_step_s < 1:
+        # steps / (fixed + per_step × steps) ≥ MIN_STEPS_PER_S
+        chunk = max(chunk, MIN_STEPS_PER_S * fixed_s / (1 - MIN_STEPS_PER_S * per_step_s))
+    return int(min(max(chunk, 1), MAX_CHUNK))
 
 
 class Player(QObject):
@@ -21,7 +54,9 @@ class Player(QObject):
 
     As fast as possible, each timer tick advances as many steps as fit in a frame's budget (the
     count adapts to the machine and the model), so long sequences play in seconds and the window
-    keeps answering. Stops by itself at the end of the input sequence.
+    keeps answering. Each tick times the engine (the new steps) apart from the rest of the frame
+    (the views and the painting, measured from one tick to the next) and :func:`plan_chunk`
+    picks the next tick's steps from the two. Stops by itself at the end of the input sequence.
     """
 
     playing_changed = Signal(bool)
@@ -34,6 +69,8 @@ class Player(QObject):
         self._speed = 4
         self._max_speed = False
         self._chunk = 1
+        self._fixed_s = 0.0  # a frame's cost apart from its steps (smoothed)
+        self._last_tick: tuple[float, float] | None = None  # (start, time computing steps)
         self._apply_interval()
 
     @property
@@ -48,12 +85,18 @@ class Player(QObject):
     def max_speed(self) -> bool:
         return self._max_speed
 
+    @property
+    def chunk(self) -> int:
+        """The steps the next tick advances at full speed."""
+        return self._chunk
+
     def set_speed(self, steps_per_second: int) -> None:
         self._speed = int(min(max(steps_per_second, MIN_SPEED), MAX_SPEED))
         self._apply_interval()
 
     def set_max_speed(self, on: bool) -> None:
         self._max_speed = bool(on)
+        self._last_tick = None  # the next full-speed tick starts a new measurement
         self._apply_interval()
 
     def _apply_interval(self) -> None:
@@ -63,6 +106,7 @@ class Player(QObject):
         if self.playing:
             return
         self._chunk = 1
+        self._fixed_s, self._last_tick = 0.0, None
         if self._session.t >= self._session.length:
             self._session.reset()  # play from the start when at the end
         self._timer.start()
@@ -88,12 +132,17 @@ class Player(QObject):
         # As fast as possible: as many steps per frame as fit in FRAME_BUDGET_S, computed in one go
         # (the engine's fast path) and drawn once.
         start = time.perf_counter()
-        session.seek(session.t + self._chunk)
-        elapsed = time.perf_counter() - start
-        if elapsed < FRAME_BUDGET_S:
-            self._chunk = min(2 * self._chunk, MAX_CHUNK)
-        elif elapsed > 2 * FRAME_BUDGET_S:
-            self._chunk = max(self._chunk // 2, 1)
+        if self._last_tick is not None:
+            # Since the last tick began: its steps, then the views, the painting and other events.
+            previous_start, previous_stepping = self._last_tick
+            fixed = max(start - previous_start - previous_stepping, 0.0)
+            self._fixed_s = fixed if self._fixed_s == 0.0 else 0.5 * (self._fixed_s + fixed)
+        chunk = self._chunk
+        session.precompute(session.t + chunk)
+        stepping = time.perf_counter() - start
+        self._last_tick = (start, stepping)
+        session.seek(session.t + chunk)
+        self._chunk = plan_chunk(self._fixed_s, stepping / chunk)
 
 
 class TimeControls(QWidget):

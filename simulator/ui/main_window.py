@@ -29,6 +29,7 @@ from simulator.ui.banner import LessonBanner
 from simulator.ui.diagram import DiagramView
 from simulator.ui.export_actions import install_export_menu
 from simulator.ui.lesson_files import LessonFiles
+from simulator.ui.long_runs import LongRun
 from simulator.ui.model_import import install_model_import
 from simulator.ui.panels import InputsPanel, InspectorPanel, WeightsPanel, gradients, whatif
 from simulator.ui.plots import HistoryPlots
@@ -98,7 +99,7 @@ class MainWindow(QMainWindow):
                 "action_back": session.back,
                 "action_play": self._set_playing,
                 "action_reset": session.reset,
-                "action_end": lambda: session.seek(session.length),
+                "action_end": lambda: self.long_run.seek(session.length),
                 "action_max_speed": self.player.set_max_speed,
                 "action_import_inputs": self.import_inputs,
                 "action_export_trace": self.export_trace,
@@ -111,7 +112,11 @@ class MainWindow(QMainWindow):
             },
         )
         self._add_undo_actions()
+        self.long_run = LongRun(session, self)
         self.time_controls = TimeControls(session, self.player)
+        # A far jump on the timeline computes in slices too.
+        self.time_controls.timeline.valueChanged.disconnect(session.seek)
+        self.time_controls.timeline.valueChanged.connect(self.long_run.seek)
         self._build_toolbar()
         self._build_menus()
         install_export_menu(self)

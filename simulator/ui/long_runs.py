@@ -1,0 +1,120 @@
+"""Long runs in slices: going far ahead computes in short slices from the event loop, with Cancel.
+
+A jump that needs more than :data:`LONG_RUN_STEPS` new steps (Go to End on a long input, a far
+click on the timeline) does not compute them in one call, which would freeze the window for as
+long: :class:`LongRun` computes them in slices of about :data:`SLICE_BUDGET_S` each, shows a
+progress dialog (after a short delay, so quick runs never flash one) and moves ``t`` once all are
+there. Cancel stops at the end of the current slice; ``t`` stays where it was and the steps
+already computed are kept for the next jump.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from simulator.session import Session
+
+LONG_RUN_STEPS = 20_000
+"""Jumps that need more new steps than this are computed in slices."""
+SLICE_BUDGET_S = 0.025
+"""The time one slice aims to take, so the window keeps answering between slices."""
+FIRST_SLICE = 2_000
+
+
+class LongRun(QObject):
+    """Seeks the session, computing what is missing in slices when it is a lot.
+
+    Signals
+    -------
+    finished(bool)
+        A sliced run ended: ``True`` when ``t`` reached its target, ``False`` when cancelled.
+    """
+
+    finished = Signal(bool)
+
+    def __init__(self, session: Session, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._parent = parent
+        self._target: int | None = None
+        self._slice = FIRST_SLICE
+        self._start = 0
+        self.dialog: QProgressDialog | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._target is not None
+
+    def seek(self, t: int) -> None:
+        """Go to step ``t``: at once when few steps are missing, else in slices (see the module)."""
+        session = self._session
+        t = int(min(max(t, 0), session.length))
+        if self.running:
+            self._target = t if t > len(session.trace) else self._target
+            if t <= len(session.trace):
+                session.seek(t)
+            return
+        if t - len(session.trace) <= LONG_RUN_STEPS:
+            session.seek(t)
+            return
+        self._target, self._start = t, len(session.trace)
+        dialog = self.dialog = QProgressDialog(
+            f"Computing steps {self._start + 1:,} to {t:,}…", "Cancel", 0, t - self._start, self._parent
+        )
+        dialog.setObjectName("long_run_progress")
+        dialog.setWindowTitle("Long run")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(self._cancel)
+        QTimer.singleShot(0, self._next_slice)
+
+    def cancel(self) -> None:
+        """Stop after the current slice; ``t`` does not move."""
+        if self.running:
+            self._cancel()
+
+    def _next_slice(self) -> None:
+        if self._target is None:
+            return
+        if self.dialog is not None and self.dialog.wasCanceled():
+            self._cancel()
+            return
+        session = self._session
+        began = time.perf_counter()
+        session.precompute(min(len(session.trace) + self._slice, self._target))
+        elapsed = time.perf_counter() - began
+        if self._target is None:  # cancelled while computing
+            return
+        # Aim the next slice at the budget, changing by at most a factor of two at a time.
+        scale = SLICE_BUDGET_S / elapsed if elapsed > 0 else 2.0
+        self._slice = max(100, int(self._slice * min(max(scale, 0.5), 2.0)))
+        done = len(session.trace)
+        if self.dialog is not None:
+            self.dialog.setValue(done - self._start)
+        if done >= self._target:
+            target = self._target
+            self._end()
+            session.seek(target)
+            self.finished.emit(True)
+        else:
+            QTimer.singleShot(0, self._next_slice)
+
+    def _cancel(self) -> None:
+        self._end()
+        self.finished.emit(False)
+
+    def _end(self) -> None:
+        self._target = None
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None:
+            dialog.canceled.disconnect(self._cancel)
+            dialog.close()
+            dialog.deleteLater()
+
+
+__all__ = ["LONG_RUN_STEPS", "SLICE_BUDGET_S", "LongRun"]

@@ -9,7 +9,9 @@ Time and the trace: ``trace`` holds at least ``t`` steps. Stepping forward
 reuses a step already computed (so going back and forward again is bit-for-bit
 exact) or computes one more; stepping back only moves ``t``. An edit of the
 weights, of h0/c0 or of an input recomputes the trace from 0 to ``t``; what lay
-beyond ``t`` belonged to the old weights and is dropped.
+beyond ``t`` belonged to the old weights and is dropped. With a ``replay_limit``, an
+edit recomputes at most that many steps, moves ``t`` to where it stopped and asks, through
+``replay_requested``, to be taken back to where it was.
 """
 
 from __future__ import annotations
@@ -69,6 +71,12 @@ class Session:
         is one cell of every H-sized vector (the gates, C_t, h_t, ...), so the diagram, the plots,
         the statistics and the inspector all mark it. Loading a model of another hidden size
         clears it (announced after ``replaced``); a model of the same H keeps it.
+    ``replay_requested(t)``
+        An edit recomputed only the first :attr:`replay_limit` steps and moved ``t`` back there;
+        ``t`` is the step the user was at. Whoever listens (the window, in slices) goes back.
+
+    ``replay_limit`` (``None`` by default: no limit) caps the steps an edit recomputes at once,
+    so that an edit deep into a long history never blocks for long.
     """
 
     def __init__(self, preset: Preset | str | None = DEFAULT_PRESET) -> None:
@@ -78,6 +86,9 @@ class Session:
         self.inputs_changed = Signal()
         self.trace_changed = Signal()
         self.selection_changed = Signal()
+        self.replay_requested = Signal()
+        self.replay_limit: int | None = None
+        self._replay_to: int | None = None
         self.unit_selection_changed = Signal()
         self._selected = "forget_gate"
         self._selected_unit: int | None = None
@@ -228,6 +239,7 @@ class Session:
         self._recompute()
         self.params_changed.emit()
         self.trace_changed.emit()
+        self._request_replay()
 
     def set_weight(self, gate: str, part: str, index: tuple[int, ...], value: float) -> None:
         """Change one weight: ``part`` is ``input`` (index (row, col)), ``recurrent`` or ``bias`` (row,)."""
@@ -249,9 +261,10 @@ class Session:
         if state[which][unit] == value:
             return
         state[which][unit] = value
-        self._trace = run(self._params, self._inputs[: self._t], state["h0"], state["c0"])
+        self._trace = run(self._params, self._inputs[: self._replay_stop()], state["h0"], state["c0"])
         self.initial_state_changed.emit()
         self.trace_changed.emit()
+        self._request_replay()
 
     def set_initial_states(self, h0: np.ndarray, c0: np.ndarray) -> None:
         """Replace both h0 and c0 (reset to preset, undo)."""
@@ -260,9 +273,10 @@ class Session:
         c0 = as_state(c0, self.hidden_size, "c0", dtype)
         if np.array_equal(h0, self.h0) and np.array_equal(c0, self.c0):
             return
-        self._trace = run(self._params, self._inputs[: self._t], h0, c0)
+        self._trace = run(self._params, self._inputs[: self._replay_stop()], h0, c0)
         self.initial_state_changed.emit()
         self.trace_changed.emit()
+        self._request_replay()
 
     def set_input_value(self, row: int, dim: int, value: float) -> None:
         """Change x of step ``row + 1`` in dimension ``dim``."""
@@ -276,9 +290,10 @@ class Session:
         self._inputs[row, dim] = value
         if row < len(self._trace):
             self._trace.truncate(row)
-            self._ensure_computed(self._t)
+            self._ensure_computed(self._replay_stop(start=row))
         self.inputs_changed.emit()
         self.trace_changed.emit()
+        self._request_replay()
 
     def set_inputs(self, inputs: np.ndarray, step_labels: tuple[str, ...] | list[str] = ()) -> None:
         """Replace the whole input sequence (T may change; t is clamped to the new T)."""
@@ -294,6 +309,7 @@ class Session:
         self._recompute()
         self.inputs_changed.emit()
         self.trace_changed.emit()
+        self._request_replay()
 
     def select(self, name: str) -> None:
         """Select a part of the diagram (for the inspector and the weights panel)."""
@@ -402,7 +418,23 @@ class Session:
 
     def _recompute(self) -> None:
         """Recompute the trace from 0 to t with the current weights, inputs and initial state."""
-        self._trace = run(self._params, self._inputs[: self._t], self.h0, self.c0)
+        self._trace = run(self._params, self._inputs[: self._replay_stop()], self.h0, self.c0)
+
+    def _replay_stop(self, start: int = 0) -> int:
+        """Where an edit's recompute from step ``start`` stops: at t, or :attr:`replay_limit` steps on.
+
+        In the second case t moves back there and the step it was at waits in ``_replay_to``.
+        """
+        limit = self.replay_limit
+        if limit is not None and self._t - start > limit:
+            self._replay_to = max(self._replay_to or 0, self._t)
+            self._t = start + limit
+        return self._t
+
+    def _request_replay(self) -> None:
+        target, self._replay_to = self._replay_to, None
+        if target is not None:
+            self.replay_requested.emit(target)
 
 
 __all__ = ["DEFAULT_PRESET", "PART_NAMES", "Session", "Signal"]

@@ -277,3 +277,21 @@ def test_signal_connects_once_and_disconnects() -> None:
     session.trace_changed.disconnect(slot)
     session.step()
     assert calls == [1]
+
+
+def test_a_replay_limit_caps_what_an_edit_recomputes():
+    session = Session()
+    session.set_inputs(np.ones((50, session.input_size)))
+    session.seek(40)
+    session.replay_limit = 10
+    requests = []
+    session.replay_requested.connect(requests.append)
+    session.set_weight("forget", "bias", (0,), 2.0)
+    assert (session.t, len(session.trace), requests) == (10, 10, [40])
+    session.seek(40)
+    session.set_input_value(35, 0, 0.5)  # only 5 steps after the changed input: no cap
+    assert session.t == 40 and requests == [40]
+    session.set_input_value(20, 0, 0.5)
+    assert (session.t, requests) == (30, [40, 40])
+    session.set_initial_state("h0", 0, 0.25)
+    assert session.t == 10 and requests[-1] == 30

@@ -1,5 +1,9 @@
 """Long runs in slices: going far ahead computes in short slices from the event loop, with Cancel.
 
+Edits deep into a long history use the same slices: the session recomputes at most
+:data:`LONG_RUN_STEPS` steps at once (its ``replay_limit``), moves t back there and asks to be
+taken back to where it was (``replay_requested``), which :meth:`LongRun.replay` does in slices.
+
 A jump that needs more than :data:`LONG_RUN_STEPS` new steps (Go to End on a long input, a far
 click on the timeline) does not compute them in one call, which would freeze the window for as
 long: :class:`LongRun` computes them in slices of about :data:`SLICE_BUDGET_S` each, shows a
@@ -11,13 +15,14 @@ already computed are kept for the next jump.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from simulator.session import Session
 
-LONG_RUN_STEPS = 20_000
+LONG_RUN_STEPS = 5_000
 """Jumps that need more new steps than this are computed in slices."""
 SLICE_BUDGET_S = 0.025
 """The time one slice aims to take, so the window keeps answering between slices."""
@@ -35,14 +40,19 @@ class LongRun(QObject):
 
     finished = Signal(bool)
 
-    def __init__(self, session: Session, parent: QWidget) -> None:
+    def __init__(
+        self, session: Session, parent: QWidget, playing: Callable[[], bool] = lambda: False
+    ) -> None:
         super().__init__(parent)
         self._session = session
+        self._playing = playing
         self._parent = parent
         self._target: int | None = None
         self._slice = FIRST_SLICE
         self._start = 0
         self.dialog: QProgressDialog | None = None
+        session.replay_limit = LONG_RUN_STEPS
+        session.replay_requested.connect(self.replay)
 
     @property
     def running(self) -> bool:
@@ -64,6 +74,7 @@ class LongRun(QObject):
         dialog = self.dialog = QProgressDialog(
             f"Computing steps {self._start + 1:,} to {t:,}…", "Cancel", 0, t - self._start, self._parent
         )
+        dialog.setMaximum(max(t - self._start, 1))
         dialog.setObjectName("long_run_progress")
         dialog.setWindowTitle("Long run")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -72,6 +83,16 @@ class LongRun(QObject):
         dialog.setAutoReset(False)
         dialog.canceled.connect(self._cancel)
         QTimer.singleShot(0, self._next_slice)
+
+    def replay(self, t: int) -> None:
+        """Go back to step ``t`` after an edit recomputed only part of the history (see
+        ``Session.replay_requested``); while a run is going, it carries on to the later of the two."""
+        if self.running:
+            self._target = max(self._target, int(t))
+        elif self._playing():  # during play there is no dialog: the next frame simply comes later
+            self._session.seek(t)
+        else:
+            self.seek(t)
 
     def cancel(self) -> None:
         """Stop after the current slice; ``t`` does not move."""
@@ -94,8 +115,12 @@ class LongRun(QObject):
         scale = SLICE_BUDGET_S / elapsed if elapsed > 0 else 2.0
         self._slice = max(100, int(self._slice * min(max(scale, 0.5), 2.0)))
         done = len(session.trace)
+        if session.t >= self._target:  # something else (playback) got there first
+            self._end()
+            self.finished.emit(True)
+            return
         if self.dialog is not None:
-            self.dialog.setValue(done - self._start)
+            self.dialog.setValue(min(max(done - self._start, 0), self.dialog.maximum()))
         if done >= self._target:
             target = self._target
             self._end()

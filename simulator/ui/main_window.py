@@ -112,7 +112,8 @@ class MainWindow(QMainWindow):
             },
         )
         self._add_undo_actions()
-        self.long_run = LongRun(session, self)
+        # Far jumps and edits deep into long histories, in slices (at once while playing).
+        self.long_run = LongRun(session, self, playing=lambda: self.player.playing)
         self.time_controls = TimeControls(session, self.player)
         # A far jump on the timeline computes in slices too.
         self.time_controls.timeline.valueChanged.disconnect(session.seek)

@@ -77,3 +77,29 @@ def test_a_cancel_noticed_between_slices_also_stops(qtbot, window: MainWindow):
     with qtbot.waitSignal(window.long_run.finished) as blocker:
         pass
     assert blocker.args == [False] and session.t == 0 and len(session.trace) == 0
+
+
+def test_an_edit_deep_in_history_recomputes_in_slices_and_comes_back(qtbot, window: MainWindow):
+    session = window.session
+    window.long_run.seek(4_000)
+    qtbot.waitUntil(lambda: session.t == 4_000, timeout=20_000)
+    positions = []
+    session.trace_changed.connect(lambda: positions.append(session.t))
+    window.edits.set_weight("forget", "bias", (0,), 3.0)
+    assert positions[0] == 500  # the edit recomputed the first replay_limit steps only
+    with qtbot.waitSignal(window.long_run.finished, timeout=20_000) as blocker:
+        pass
+    assert blocker.args == [True] and session.t == 4_000
+    reference = run(session.params, session.inputs[:4_000], session.h0, session.c0)
+    np.testing.assert_allclose(session.trace.cell[:4_000], reference.cell, rtol=1e-12, atol=1e-14)
+    window.undo_stack.undo()  # undo is an edit too: back in slices
+    qtbot.waitUntil(lambda: session.t == 4_000 and not window.long_run.running, timeout=20_000)
+    assert session.params.part("forget", "bias")[0] != 3.0
+
+
+def test_during_play_an_edit_deep_in_history_returns_at_once(window: MainWindow, monkeypatch):
+    session = window.session
+    session.seek(4_000)
+    monkeypatch.setattr(type(window.player), "playing", property(lambda self: True))
+    window.edits.set_weight("forget", "bias", (0,), 3.0)
+    assert session.t == 4_000 and not window.long_run.running and window.long_run.dialog is None

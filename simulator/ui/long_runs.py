@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -102,7 +103,7 @@ class LongRun(QObject):
     def _next_slice(self) -> None:
         if self._target is None:
             return
-        if self.dialog is not None and self.dialog.wasCanceled():
+        if self.dialog is not None and (not shiboken6.isValid(self.dialog) or self.dialog.wasCanceled()):
             self._cancel()
             return
         session = self._session
@@ -136,7 +137,7 @@ class LongRun(QObject):
     def _end(self) -> None:
         self._target = None
         dialog, self.dialog = self.dialog, None
-        if dialog is not None:
+        if dialog is not None and shiboken6.isValid(dialog):  # the window may have taken it already
             dialog.canceled.disconnect(self._cancel)
             dialog.close()
             dialog.deleteLater()

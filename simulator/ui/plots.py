@@ -34,6 +34,7 @@ from simulator.parts import PARTS
 from simulator.session import Session
 from simulator.session import Signal as SessionSignal
 from simulator.ui.plots_envelope import Decimated, FieldHistory
+from simulator.ui.plots_grid import GridAxis
 from simulator.ui.plots_heatmap import CurveTrack, HeatmapTrack, Track
 
 FIELDS = ("hidden", "cell", "forget_gate", "input_gate", "candidate", "output_gate")
@@ -72,7 +73,7 @@ def _disconnect_all(slots: list[tuple[SessionSignal, Callable[[], None]]]) -> No
         signal.disconnect(slot)
 
 
-class StepAxis(pg.AxisItem):
+class StepAxis(GridAxis):
     """A time axis: ticks only at whole steps, labelled with the step's word when words are set."""
 
     def __init__(self) -> None:
@@ -225,7 +226,9 @@ class HistoryPlots(QWidget):
     # ------------------------------------------------------------ building
     def _make_plot(self, field: str, position: int) -> pg.PlotItem:
         row, col = 1 + position // GRID_COLUMNS, position % GRID_COLUMNS
-        plot: pg.PlotItem = self._view.addPlot(row=row, col=col, axisItems={"bottom": StepAxis()})
+        plot: pg.PlotItem = self._view.addPlot(
+            row=row, col=col, axisItems={"left": GridAxis("left"), "bottom": StepAxis()}
+        )
         info = PARTS[field]
         plot.setTitle(f"<b>{info.html}</b>&nbsp; {info.title}", size="10pt", color=_FOREGROUND)
         plot.titleLabel.setAttr("justify", "left")

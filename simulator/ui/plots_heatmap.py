@@ -123,6 +123,9 @@ class CurveTrack:
             curve = plot.plot(pen=unit_pen(unit), name=f"unit {unit}", autoDownsampleFactor=1.0)
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
+            # The y range always holds the data (fixed for gates, auto for states): nothing to clip,
+            # and no reason to redo the curve when only the y range moves (the states' auto-range).
+            curve.setDynamicRangeLimit(None)
             # Cached as a pixmap: moving the time cursor over it repaints nothing of the curve.
             curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.curves.append(curve)

@@ -331,3 +331,15 @@ def test_a_deleted_widget_no_longer_listens(qtbot, session):
     widget.deleteLater()
     qtbot.waitUntil(lambda: not session.trace_changed._slots)
     session.step()
+
+
+def test_moving_only_the_y_range_does_not_redo_the_curves(qtbot, plots, session, monkeypatch):
+    for _ in range(5):
+        session.step()
+    curve = plots.curve("cell", 0)
+    redone = []
+    monkeypatch.setattr(curve.curve, "setData", lambda *a, **k: redone.append(a))
+    plots.plot_item("cell").setYRange(-5, 5)
+    assert redone == []
+    plots.plot_item("cell").setXRange(0, 3)  # a new x range clips and bins anew
+    assert redone

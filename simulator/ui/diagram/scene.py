@@ -101,7 +101,7 @@ class DiagramScene(QGraphicsScene):
             self.vectors[name] = vector
             label = LabelItem(name, symbol_html(name))
             self.addItem(label)
-            label.place(_edge(vector, layout.labels[name]), layout.labels[name])
+            label.place(row_edge(vector, layout.labels[name]), layout.labels[name])
             self.labels[name] = label
 
         self.header = LabelItem(None, "", size=30)
@@ -186,7 +186,7 @@ class DiagramScene(QGraphicsScene):
             vector.set_highlighted_unit(None if name == "inputs" else unit)
 
 
-def _edge(vector: VectorItem, side: str) -> QPointF:
+def row_edge(vector: VectorItem, side: str) -> QPointF:
     """The middle of one side of a row, in scene coordinates."""
     r = vector.mapRectToScene(vector.cells_rect())
     return {

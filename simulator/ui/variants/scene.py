@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QStyleOptionGraphicsItem, QWidget
 
 from simulator.ui.diagram import style
 from simulator.ui.diagram.items import LabelItem, NodeItem, VectorItem, WireItem
 from simulator.ui.diagram.legend import LegendItem
-from simulator.ui.diagram.scene import SCENE_MARGIN, mean_magnitude
+from simulator.ui.diagram.scene import SCENE_MARGIN, mean_magnitude, row_edge
 from simulator.ui.variants.layouts import BOX_CAPTIONS, VariantLayout, build_variant_layout
 from simulator.variants import variant
 
@@ -93,7 +93,7 @@ class VariantScene(QGraphicsScene):
             self.vectors[name] = vector
             label = LabelItem(name, f"<i>{parts[name].html}</i>")
             self.addItem(label)
-            label.place(_edge(vector, layout.labels[name]), layout.labels[name])
+            label.place(row_edge(vector, layout.labels[name]), layout.labels[name])
             self.labels[name] = label
         for html, anchor, side in layout.notes:
             note = LabelItem(None, f"<i>{html}</i>", size=NOTE_SIZE, muted=True)
@@ -136,16 +136,6 @@ class VariantScene(QGraphicsScene):
             vector.set_selected(name == part)
         for node in self.nodes:
             node.set_selected(node.part == part)
-
-
-def _edge(vector: VectorItem, side: str) -> QPointF:
-    r = vector.mapRectToScene(vector.cells_rect())
-    return {
-        "above": QPointF(r.center().x(), r.top()),
-        "below": QPointF(r.center().x(), r.bottom()),
-        "left": QPointF(r.left(), r.center().y()),
-        "right": QPointF(r.right(), r.center().y()),
-    }[side]
 
 
 __all__ = ["DashedWireItem", "VariantNodeItem", "VariantScene"]

@@ -41,6 +41,30 @@ class StepResult:
     def field_names(cls) -> tuple[str, ...]:
         return tuple(f.name for f in fields(cls))
 
+    @classmethod
+    def of(
+        cls,
+        x: np.ndarray,
+        h_prev: np.ndarray,
+        c_prev: np.ndarray,
+        pre: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+        gates: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+        products: tuple[np.ndarray, np.ndarray],
+        cell: np.ndarray,
+        cell_tanh: np.ndarray,
+        hidden: np.ndarray,
+    ) -> StepResult:
+        """One step from the values its equations name: ``pre`` and ``gates`` in the order
+        f, i, ~C, o; ``products`` C_{t-1} ⊙ f_t and i_t ⊙ ~C_t (shared by the LSTM-shaped cells)."""
+        forget_pre, input_pre, candidate_pre, output_pre = pre
+        forget_gate, input_gate, candidate, output_gate = gates
+        forget_product, input_product = products
+        return cls(
+            x, h_prev, c_prev, forget_pre, input_pre, candidate_pre, output_pre,
+            forget_gate, input_gate, candidate, output_gate, forget_product, input_product,
+            cell, cell_tanh, hidden,
+        )  # fmt: skip
+
 
 def step(
     params: LSTMParams, x: np.ndarray, h_prev: np.ndarray | None = None, c_prev: np.ndarray | None = None
@@ -108,21 +132,10 @@ def step(
         cell_tanh = tanh(C_t)                       # tanh(C_t)
         h_t = o_t * cell_tanh                       # h_t  = o_t ⊙ tanh(C_t)
 
-    return StepResult(
-        inputs=x,
-        hidden_prev=h_prev,
-        cell_prev=c_prev,
-        forget_pre=forget_pre,
-        input_pre=input_pre,
-        candidate_pre=candidate_pre,
-        output_pre=output_pre,
-        forget_gate=f_t,
-        input_gate=i_t,
-        candidate=C_tilde,
-        output_gate=o_t,
-        forget_product=forget_product,
-        input_product=input_product,
-        cell=C_t,
-        cell_tanh=cell_tanh,
-        hidden=h_t,
-    )
+    return StepResult.of(
+        x, h_prev, c_prev,
+        (forget_pre, input_pre, candidate_pre, output_pre),
+        (f_t, i_t, C_tilde, o_t),
+        (forget_product, input_product),
+        C_t, cell_tanh, h_t,
+    )  # fmt: skip

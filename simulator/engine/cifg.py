@@ -94,24 +94,13 @@ def _advance(params: LSTMParams, x: np.ndarray, h_prev: np.ndarray, c_prev: np.n
         h_t = o_t * cell_tanh                       # h_t  = o_t ⊙ tanh(C_t)
         # fmt: on
 
-    return StepResult(
-        inputs=x,
-        hidden_prev=h_prev,
-        cell_prev=c_prev,
-        forget_pre=forget_pre,
-        input_pre=input_pre,
-        candidate_pre=candidate_pre,
-        output_pre=output_pre,
-        forget_gate=f_t,
-        input_gate=i_t,
-        candidate=C_tilde,
-        output_gate=o_t,
-        forget_product=forget_product,
-        input_product=input_product,
-        cell=C_t,
-        cell_tanh=cell_tanh,
-        hidden=h_t,
-    )
+    return StepResult.of(
+        x, h_prev, c_prev,
+        (forget_pre, input_pre, candidate_pre, output_pre),
+        (f_t, i_t, C_tilde, o_t),
+        (forget_product, input_product),
+        C_t, cell_tanh, h_t,
+    )  # fmt: skip
 
 
 def extend_cifg(trace: Trace, params: LSTMParams, inputs: np.ndarray) -> None:

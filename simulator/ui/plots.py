@@ -33,6 +33,7 @@ from simulator.engine import Trace
 from simulator.parts import PARTS
 from simulator.session import Session
 from simulator.session import Signal as SessionSignal
+from simulator.ui.plots_curves import UnitCurve, UnitCurves
 from simulator.ui.plots_envelope import Decimated, FieldHistory
 from simulator.ui.plots_grid import GridAxis
 from simulator.ui.plots_heatmap import CurveTrack, HeatmapTrack, Track
@@ -184,12 +185,17 @@ class HistoryPlots(QWidget):
         """The plot of a field of :data:`FIELDS`."""
         return self._plots[field]
 
-    def curve(self, field: str, unit: int) -> pg.PlotDataItem | None:
+    def curve(self, field: str, unit: int) -> UnitCurve | None:
         """The curve of ``unit`` in a field's plot, or ``None`` (heatmap mode, or no such unit)."""
         track = self._tracks[field]
         if isinstance(track, CurveTrack) and 0 <= unit < len(track.curves):
             return track.curves[unit]
         return None
+
+    def unit_curves(self, field: str) -> UnitCurves | None:
+        """The item drawing every unit's curve in a field's plot, or ``None`` in heatmap mode."""
+        track = self._tracks[field]
+        return track.item if isinstance(track, CurveTrack) else None
 
     def heatmap(self, field: str) -> pg.ImageItem | None:
         """A field's units × time image (row = unit, column = step), or ``None`` in curve mode."""

@@ -20,6 +20,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 from simulator.ui import colors
+from simulator.ui.plots_curves import UnitCurve, UnitCurves
 from simulator.ui.plots_envelope import Decimated, FieldHistory
 
 UNIT_COLORS = (
@@ -101,7 +102,7 @@ MAX_DOTTED_STEPS = 40
 
 
 class CurveTrack:
-    """One curve per unit, clipped to the view and peak-downsampled for long histories.
+    """One curve per unit, all drawn by one :class:`~simulator.ui.plots_curves.UnitCurves` item.
 
     Parameters
     ----------
@@ -115,20 +116,13 @@ class CurveTrack:
 
     def __init__(self, plot: pg.PlotItem, field: str, hidden_size: int) -> None:
         self._plot = plot
-        self._dotted = False
         self._selected: int | None = None
-        self.curves: list[pg.PlotDataItem] = []
-        for unit in range(hidden_size):
-            # Peak downsampling keeps each pixel column's min and max: one bucket per pixel is enough.
-            curve = plot.plot(pen=unit_pen(unit), name=f"unit {unit}", autoDownsampleFactor=1.0)
-            curve.setClipToView(True)
-            curve.setDownsampling(auto=True, method="peak")
-            # The y range always holds the data (fixed for gates, auto for states): nothing to clip,
-            # and no reason to redo the curve when only the y range moves (the states' auto-range).
-            curve.setDynamicRangeLimit(None)
-            # Cached as a pixmap: moving the time cursor over it repaints nothing of the curve.
-            curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            self.curves.append(curve)
+        self.item = UnitCurves(hidden_size)
+        # Cached as a pixmap: moving the time cursor over it repaints nothing of the curves.
+        self.item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        plot.addItem(self.item)
+        self.curves = [UnitCurve(self.item, unit, f"unit {unit}") for unit in range(hidden_size)]
+        self._restyle()
         plot.invertY(False)
         axis = plot.getAxis("left")
         axis.setLabel(None)
@@ -141,19 +135,17 @@ class CurveTrack:
             plot.setAutoVisible(y=True)
 
     def set_data(self, shown: Decimated, history: FieldHistory) -> None:
-        dots = len(history.values) <= MAX_DOTTED_STEPS  # a step or two is a point, not yet a line
-        if dots != self._dotted:
-            self._dotted = dots
-            for unit, curve in enumerate(self.curves):
-                curve.setSymbol("o" if dots else None)
-                self._style(unit, curve)
+        self.item.set_dotted(len(history.values) <= MAX_DOTTED_STEPS)  # a step or two is a point
         if shown.exact:
             x = np.arange(shown.start + 1, shown.stop + 1, dtype=np.float64)  # steps, shared
-            for unit, curve in enumerate(self.curves):
-                curve.setData(x, shown.lows[:, unit])
+            self.item.set_data(x, shown.lows)
             return
-        for unit, curve in enumerate(self.curves):
-            curve.setData(*shown.curve(unit))
+        first, last = shown.bin_edges()
+        x = np.empty(2 * len(first))
+        x[0::2], x[1::2] = first, last
+        y = np.empty((2 * len(first), shown.lows.shape[1]), dtype=shown.lows.dtype)
+        y[0::2], y[1::2] = shown.lows, shown.highs  # each bin's min at its first step, max at its last
+        self.item.set_data(x, y)
 
     def emphasis(self, unit: int) -> Emphasis:
         """How unit ``unit``'s curve is drawn now."""
@@ -167,25 +159,18 @@ class CurveTrack:
         if unit == self._selected:
             return
         self._selected = unit
-        for k, curve in enumerate(self.curves):
-            self._style(k, curve)
+        self._restyle()
 
-    def _style(self, unit: int, curve: pg.PlotDataItem) -> None:
-        emphasis = self.emphasis(unit)
-        color = unit_color(unit, emphasis)
-        curve.setPen(unit_pen(unit, emphasis))
-        curve.setSymbolSize(9 if emphasis == "selected" else 6)
-        curve.setSymbolPen(color)
-        curve.setSymbolBrush(color)
-        curve.setZValue(5 if emphasis == "selected" else 0)  # over the others, under the time cursor
+    def _restyle(self) -> None:
+        pens = [unit_pen(unit, self.emphasis(unit)) for unit in range(len(self.curves))]
+        self.item.set_pens(pens, on_top=self._selected)  # over the others, under the time cursor
 
     def unit_at(self, row: np.ndarray, y: float) -> int:
         distance = np.abs(np.nan_to_num(row, nan=np.inf) - y)
         return int(np.argmin(distance))
 
     def remove(self) -> None:
-        for curve in self.curves:
-            self._plot.removeItem(curve)
+        self._plot.removeItem(self.item)
         self.curves.clear()
 
 

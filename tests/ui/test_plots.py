@@ -13,6 +13,7 @@ from simulator.io.presets import Preset
 from simulator.parts import PARTS
 from simulator.session import Session
 from simulator.ui.plots import FIELDS, HistoryPlots
+from simulator.ui.plots_curves import UnitCurves
 from simulator.ui.plots_envelope import MAX_BINS, bin_size_for
 from simulator.ui.plots_heatmap import DIMMED_ALPHA, SELECTED_WIDTH
 
@@ -68,13 +69,6 @@ def test_curves_show_every_unit_of_the_computed_steps(plots, session):
         assert PARTS[field].title in plots.plot_item(field).titleLabel.text
 
 
-def test_curves_are_clipped_and_downsampled(plots):
-    curve = plots.curve("cell", 0)
-    assert curve.opts["clipToView"]
-    assert curve.opts["autoDownsample"]
-    assert curve.opts["downsampleMethod"] == "peak"
-
-
 def test_cursor_follows_t_and_stepping_back_keeps_the_computed_steps(plots, session):
     for _ in range(4):
         session.step()
@@ -89,8 +83,8 @@ def test_moving_within_the_computed_trace_does_not_reset_the_data(plots, session
     for _ in range(5):
         session.step()
     calls = []
-    curve = plots.curve("input_gate", 1)
-    monkeypatch.setattr(curve, "setData", lambda *args, **kwargs: calls.append(args))
+    curves = plots.unit_curves("input_gate")
+    monkeypatch.setattr(curves, "set_data", lambda *args, **kwargs: calls.append(args))
     session.back()
     session.back()
     session.step()
@@ -103,10 +97,10 @@ def test_moving_within_the_computed_trace_does_not_reset_the_data(plots, session
 def test_an_edit_that_keeps_the_trace_length_still_redraws(plots, session, monkeypatch):
     for _ in range(3):
         session.step()
-    curve = plots.curve("hidden", 2)
+    curve, curves = plots.curve("hidden", 2), plots.unit_curves("hidden")
     calls = []
-    set_data = curve.setData
-    monkeypatch.setattr(curve, "setData", lambda *args: calls.append(args) or set_data(*args))
+    set_data = curves.set_data
+    monkeypatch.setattr(curves, "set_data", lambda *args: calls.append(args) or set_data(*args))
     before = session.trace.hidden.copy()
     session.set_input_value(0, 0, 5.0)
     assert len(session.trace) == 3
@@ -224,9 +218,9 @@ def test_a_long_history_is_drawn_as_min_max_bins(qtbot, plots, session):
     plots.show()
     qtbot.waitExposed(plots)
     plots.grab()
-    shown = curve.yData
+    shown = plots.unit_curves("cell").y
     session.back()
-    assert curve.yData is shown
+    assert plots.unit_curves("cell").y is shown
     assert plots.cursor_position() == 99_999
 
 
@@ -296,14 +290,16 @@ def test_replacing_the_preset_rebuilds_for_the_new_size(plots, session):
     session.load_preset(make_preset(5, 10))
     assert plots.curve("hidden", 4) is not None
     assert plots.curve("hidden", 5) is None
-    assert len(plots.plot_item("hidden").listDataItems()) == 5
+    drawn = [item for item in plots.plot_item("hidden").items if isinstance(item, UnitCurves)]
+    assert [item.hidden_size for item in drawn] == [5]
     session.load_preset(make_preset(64, 10))
     assert plots.heatmap("hidden") is not None
     session.load_preset(make_preset(2, 10))
     assert plots.heatmap("hidden") is None
     items = plots.plot_item("hidden").items
     assert not any(isinstance(item, pg.ImageItem) for item in items)
-    assert len(plots.plot_item("hidden").listDataItems()) == 2
+    drawn = [item for item in items if isinstance(item, UnitCurves)]
+    assert [item.hidden_size for item in drawn] == [2]
 
 
 def test_short_sequences_label_steps_with_their_words(plots, session):
@@ -336,10 +332,12 @@ def test_a_deleted_widget_no_longer_listens(qtbot, session):
 def test_moving_only_the_y_range_does_not_redo_the_curves(qtbot, plots, session, monkeypatch):
     for _ in range(5):
         session.step()
-    curve = plots.curve("cell", 0)
+    curves = plots.unit_curves("cell")
     redone = []
-    monkeypatch.setattr(curve.curve, "setData", lambda *a, **k: redone.append(a))
+    monkeypatch.setattr(curves, "set_data", lambda *a, **k: redone.append(a))
     plots.plot_item("cell").setYRange(-5, 5)
+    plots.grab()
     assert redone == []
-    plots.plot_item("cell").setXRange(0, 3)  # a new x range clips and bins anew
-    assert redone
+    plots.plot_item("cell").setXRange(0, 3)  # the rows in view are picked when painting
+    plots.grab()
+    assert redone == []

@@ -240,7 +240,7 @@ def test_the_selected_units_curve_is_wider_and_the_others_fade(qtbot, session: S
         assert selected.opts["pen"].widthF() == SELECTED_WIDTH > normal
         assert other.opts["pen"].widthF() < selected.opts["pen"].widthF()
         assert other.opts["pen"].color().alpha() == DIMMED_ALPHA
-        assert selected.zValue() > other.zValue()
+        assert plots.unit_curves(field).order[-1] == 1  # drawn over the others
     session.select_unit(None)
     assert plots.curve("hidden", 1).opts["pen"].widthF() == normal
     assert plots.curve("hidden", 0).opts["pen"].color().alpha() == 255

@@ -18,6 +18,7 @@ and clicks always use the exact steps.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from os import PathLike
 
@@ -35,6 +36,7 @@ from simulator.session import Session
 from simulator.session import Signal as SessionSignal
 from simulator.ui.plots_curves import UnitCurve, UnitCurves
 from simulator.ui.plots_envelope import Decimated, FieldHistory
+from simulator.ui.plots_follow import AHEAD_S, RangeFollower
 from simulator.ui.plots_grid import GridAxis
 from simulator.ui.plots_heatmap import CurveTrack, HeatmapTrack, Track
 
@@ -49,6 +51,9 @@ GRID_COLUMNS = 3
 THROTTLE_FROM_LENGTH = 5_000
 """From this many steps of history on, curve updates are coalesced to one per MIN_UPDATE_MS."""
 MIN_UPDATE_MS = 40
+
+SETTLE_MS = int(1000 * AHEAD_S)
+"""This long after the last growth of many steps, the x range closes in on the history."""
 
 MAX_CURVE_UNITS = 16
 """Layers up to this many units get one curve per unit; wider ones get heatmaps."""
@@ -145,6 +150,11 @@ class HistoryPlots(QWidget):
         self._update_timer.timeout.connect(self._show_latest)
         self._moving_cursors = False
         self._following = True
+        self._range = RangeFollower()
+        self._settle_timer = QTimer(self)  # growth has stopped: the x range closes in
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(SETTLE_MS)
+        self._settle_timer.timeout.connect(self._on_growth_stopped)
         self._hover_text = ""
 
         self._view = pg.GraphicsLayoutWidget(self)
@@ -300,6 +310,7 @@ class HistoryPlots(QWidget):
             self._view.ci.addItem(self._legend, row=0, col=0, colspan=GRID_COLUMNS)
         self._on_unit_selected(self._session.selected_unit)
         self._following = True
+        self._range.reset()
         self._on_inputs_changed()
 
     # ------------------------------------------------------------ session → view
@@ -341,6 +352,9 @@ class HistoryPlots(QWidget):
             self._values[field] = values = getattr(trace, field)
             history.set_values(values, grown)
         self._shown_trace, self._shown_revision, self._shown_length = trace, trace.revision, length
+        self._range.observe(length, time.monotonic())
+        if self._range.growing:
+            self._settle_timer.start()
         if self._following:
             self._show_all(force=self._dirty)
         self._dirty = False
@@ -364,13 +378,17 @@ class HistoryPlots(QWidget):
             self._draw()
 
     def _show_all(self, force: bool = False) -> None:
-        """Show steps 0..L with a margin, re-ranging only when L leaves the margin (cheap playback)."""
+        """Show steps 0..L with a margin, re-ranging only when L leaves it (see :mod:`plots_follow`)."""
         length = self._shown_length
-        margin = max(0.5, 0.02 * length)
         plot = self._plots[FIELDS[0]]
-        high = plot.viewRange()[0][1]
-        if force or not length <= high <= length + 2 * margin:
-            plot.setXRange(-margin, max(length, 1) + margin, padding=0)
+        end = self._range.new_end(length, plot.viewRange()[0][1], force)
+        if end is not None:
+            plot.setXRange(-self._range.margin(length), end, padding=0)
+
+    def _on_growth_stopped(self) -> None:
+        self._range.settle()
+        if self._following and self._shown_trace is not None:
+            self._show_all()
 
     def _move_cursors(self, t: float) -> None:
         self._moving_cursors = True

@@ -1,0 +1,69 @@
+"""How far the plots' x range reaches while it follows a growing history.
+
+Re-ranging x redraws every axis, grid and curve of the six plots. Stepping by
+hand, the range ends a small margin past the last step. While the history
+grows fast (playing as fast as possible, thousands of steps a frame) the range
+runs ahead of it by what :data:`AHEAD_S` seconds of that growth add, so it
+moves a few times a second instead of every frame; once the growth stops, it
+closes in to the small margin again.
+
+Qt-free: :class:`simulator.ui.plots.HistoryPlots` calls it with the clock.
+"""
+
+from __future__ import annotations
+
+MARGIN_SHARE = 0.02
+"""The range ends this share of the history (at least half a step) past its last step."""
+
+AHEAD_S = 0.3
+"""While growing fast, the range also holds this many seconds of growth."""
+
+
+class RangeFollower:
+    """The end of the x range for a history of ``length`` steps, from how fast it grows."""
+
+    def __init__(self) -> None:
+        self._length = 0
+        self._time_s: float | None = None
+        self._grew = False
+        self.rate = 0.0
+        """Steps per second the history grows by, while it keeps growing by many steps at a time
+        (0 after a single jump, stepping by hand, or once the growth stops)."""
+
+    def reset(self) -> None:
+        """Forget the growth (a new history)."""
+        self.__init__()
+
+    def observe(self, length: int, now_s: float) -> None:
+        """The history has ``length`` steps at time ``now_s`` (seconds, any origin)."""
+        grew = False
+        if self._time_s is not None:
+            grown, elapsed = length - self._length, now_s - self._time_s
+            grew = grown > 1 and 0 < elapsed <= AHEAD_S
+            # Two growths in a row: playing fast, not a single jump.
+            self.rate = grown / elapsed if grew and self._grew else 0.0
+        self._length, self._time_s, self._grew = length, now_s, grew
+
+    def settle(self) -> None:
+        """The growth has stopped: the range may close in."""
+        self.rate = 0.0
+
+    @property
+    def growing(self) -> bool:
+        return self.rate > 0
+
+    def new_end(self, length: int, end: float, force: bool = False) -> float | None:
+        """Where the range should end now that it ends at ``end``; ``None`` to leave it."""
+        margin = max(0.5, MARGIN_SHARE * length)
+        ahead = self.rate * AHEAD_S
+        if force or not length <= end <= length + 2 * margin + 2 * ahead:
+            return max(length, 1) + margin + ahead
+        return None
+
+    @staticmethod
+    def margin(length: int) -> float:
+        """The room left before the first step."""
+        return max(0.5, MARGIN_SHARE * length)
+
+
+__all__ = ["AHEAD_S", "MARGIN_SHARE", "RangeFollower"]

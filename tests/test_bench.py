@@ -22,6 +22,7 @@ def test_quick_bench_reports_every_field(tmp_path, capsys):
     window = report["window"]
     assert window["step_latency_ms"] > 0 and window["playback_fps"] > 0
     assert window["step_views_ms"] > 0 and window["playback_steps_per_s"] > 0
+    assert window["step_full_repaint_ms"] > 0
     assert window["history_steps"] == 100_000  # step latency at the end of a long history
     assert set(window["edit_latency_ms"]) == {"3", "16"}
     assert window["first_paint_s"] > 0 and window["bare_first_paint_s"] > 0

@@ -202,6 +202,10 @@ class HistoryPlots(QWidget):
             return track.curves[unit]
         return None
 
+    def view_widget(self) -> pg.GraphicsLayoutWidget:
+        """The graphics view all the plots are drawn in."""
+        return self._view
+
     def unit_curves(self, field: str) -> UnitCurves | None:
         """The item drawing every unit's curve in a field's plot, or ``None`` in heatmap mode."""
         track = self._tracks[field]

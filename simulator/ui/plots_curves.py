@@ -248,12 +248,15 @@ class UnitCurves(pg.GraphicsObject):
             pen = self._pen(unit, WIDE_PEN_POINTS + 1)  # 1 px: the columns make the band
             drawn = finite[:, unit]
             if pen.style() != Qt.PenStyle.SolidLine:
-                drawn = drawn & dashes
                 pen = QPen(pen)
                 pen.setStyle(Qt.PenStyle.SolidLine)
+                painter.setPen(pen)
+                x = columns.x[drawn & dashes]
+                _draw_segments(painter, x, lows[drawn & dashes, unit], x, highs[drawn & dashes, unit])
+                continue
             painter.setPen(pen)
-            x = columns.x[drawn]
-            _draw_segments(painter, x, lows[drawn, unit], x, highs[drawn, unit])
+            for run in _true_runs(drawn):
+                _draw_column_path(painter, columns.x[run], lows[run, unit], highs[run, unit])
 
     def _rows_in_view(self) -> tuple[np.ndarray, np.ndarray]:
         """The rows inside the view's x range, one more each side so lines leave the edges."""
@@ -285,6 +288,29 @@ def _pixel_columns(x_device: np.ndarray) -> PixelColumns | None:
     column = np.floor(x_device)
     starts = np.concatenate([[0], np.flatnonzero(np.diff(column)) + 1])
     return PixelColumns(starts, column[starts] + 0.5)
+
+
+def _true_runs(mask: np.ndarray) -> list[slice]:
+    """The slices of consecutive ``True`` in ``mask``."""
+    if mask.all():
+        return [slice(0, len(mask))]
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], mask, [False]]).astype(np.int8)))
+    return [slice(a, b) for a, b in zip(edges[0::2], edges[1::2], strict=True)]
+
+
+def _draw_column_path(painter: QPainter, x: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> None:
+    """One polyline covering each column from ``lows`` to ``highs``: up one column, down the
+    next, so the steps between columns run along the band's edges (a polyline costs Qt a fraction
+    of what as many separate lines do)."""
+    if len(x) == 0:
+        return
+    polyline = fn.create_qpolygonf(2 * len(x))
+    points = fn.ndarray_from_qpolygonf(polyline)
+    points[0::2, 0] = points[1::2, 0] = x
+    up = np.arange(len(x)) % 2 == 0
+    points[0::2, 1] = np.where(up, lows, highs)
+    points[1::2, 1] = np.where(up, highs, lows)
+    painter.drawPolyline(polyline)
 
 
 def _finite_runs(x: np.ndarray, y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -23,11 +23,12 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from simulator.session import Session
 
-LONG_RUN_STEPS = 5_000
+LONG_RUN_STEPS = 2_000
 """Jumps that need more new steps than this are computed in slices."""
-SLICE_BUDGET_S = 0.025
+SLICE_BUDGET_S = 0.015
 """The time one slice aims to take, so the window keeps answering between slices."""
 FIRST_SLICE = 2_000
+MIN_SLICE = 100
 
 
 class LongRun(QObject):
@@ -83,7 +84,10 @@ class LongRun(QObject):
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.canceled.connect(self._cancel)
-        QTimer.singleShot(0, self._next_slice)
+        # Start small (the machine may be busier than during the last run), and on a timer rather
+        # than a posted call, so that the window paints what it has before the first slice.
+        self._slice = max(MIN_SLICE, self._slice // 2)
+        QTimer.singleShot(1, self._next_slice)
 
     def replay(self, t: int) -> None:
         """Go back to step ``t`` after an edit recomputed only part of the history (see
@@ -114,7 +118,7 @@ class LongRun(QObject):
             return
         # Aim the next slice at the budget, changing by at most a factor of two at a time.
         scale = SLICE_BUDGET_S / elapsed if elapsed > 0 else 2.0
-        self._slice = max(100, int(self._slice * min(max(scale, 0.5), 2.0)))
+        self._slice = max(MIN_SLICE, int(self._slice * min(max(scale, 0.5), 2.0)))
         done = len(session.trace)
         if session.t >= self._target:  # something else (playback) got there first
             self._end()

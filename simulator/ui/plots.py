@@ -51,6 +51,8 @@ GRID_COLUMNS = 3
 THROTTLE_FROM_LENGTH = 5_000
 """From this many steps of history on, curve updates are coalesced to one per MIN_UPDATE_MS."""
 MIN_UPDATE_MS = 40
+DEFER_FROM_NEW_STEPS = 20_000
+"""When this many steps arrive at once, the plots take them in a later turn of the event loop."""
 
 SETTLE_MS = int(1000 * AHEAD_S)
 """This long after the last growth of many steps, the x range closes in on the history."""
@@ -333,7 +335,12 @@ class HistoryPlots(QWidget):
         length = len(trace)
         if self._dirty or trace is not self._shown_trace or length != self._shown_length:
             waited = self._since_update.elapsed()
-            if length < THROTTLE_FROM_LENGTH or waited >= MIN_UPDATE_MS:
+            if length - max(self._shown_length, 0) > DEFER_FROM_NEW_STEPS:
+                # Many new steps at once (the end of a long run): the other views and their
+                # painting first, the plots' catching up in the next turn of the event loop.
+                if not self._update_timer.isActive():
+                    self._update_timer.start(0)
+            elif length < THROTTLE_FROM_LENGTH or waited >= MIN_UPDATE_MS:
                 self._show_latest()
             elif not self._update_timer.isActive():
                 # Long histories: coalesce the steps of fast playback into one update per frame.

@@ -12,7 +12,7 @@ from simulator.engine import LSTMParams
 from simulator.io.presets import Preset
 from simulator.parts import PARTS
 from simulator.session import Session
-from simulator.ui.plots import FIELDS, HistoryPlots
+from simulator.ui.plots import DEFER_FROM_NEW_STEPS, FIELDS, MIN_UPDATE_MS, HistoryPlots
 from simulator.ui.plots_curves import UnitCurves
 from simulator.ui.plots_envelope import MAX_BINS, bin_size_for
 from simulator.ui.plots_heatmap import DIMMED_ALPHA, SELECTED_WIDTH
@@ -197,6 +197,25 @@ def test_wide_layers_show_units_by_time_heatmaps(qtbot, plots, session):
     assert texts[-1] == f"step 5 · o_t[10] = {session.trace.output_gate[4, 10]:.3g}"
 
 
+def caught_up(qtbot, plots: HistoryPlots, session: Session) -> None:
+    """Wait for the plots to take in a far jump (they do it in the next turn of the event loop)."""
+    qtbot.waitUntil(
+        lambda: plots.shown("hidden") is not None and plots.shown("hidden").stop == len(session.trace)
+    )
+
+
+def test_a_far_jump_moves_the_cursors_at_once_and_the_curves_in_the_next_turn(qtbot, plots, session):
+    session.load_preset(make_preset(3, DEFER_FROM_NEW_STEPS + 10))
+    session.seek(DEFER_FROM_NEW_STEPS + 5)
+    assert plots.cursor_position() == DEFER_FROM_NEW_STEPS + 5
+    assert len(plots.curve("hidden", 0).xData) == 0  # not yet
+    caught_up(qtbot, plots, session)
+    assert_envelope(plots.curve("hidden", 0), session.trace.hidden[:, 0])
+    qtbot.wait(MIN_UPDATE_MS + 10)
+    session.seek(DEFER_FROM_NEW_STEPS + 10)  # a few more steps, a while later: at once
+    assert plots.shown("hidden").stop == DEFER_FROM_NEW_STEPS + 10
+
+
 def assert_envelope(curve: pg.PlotDataItem, values: np.ndarray, start: int = 0) -> None:
     """The curve sweeps each bin's min then max, bin by bin, from step start + 1 on."""
     x, y = curve.xData, curve.yData
@@ -212,6 +231,7 @@ def assert_envelope(curve: pg.PlotDataItem, values: np.ndarray, start: int = 0) 
 def test_a_long_history_is_drawn_as_min_max_bins(qtbot, plots, session):
     session.load_preset(make_preset(3, 100_000))
     session.seek(100_000)
+    caught_up(qtbot, plots, session)
     curve = plots.curve("cell", 2)
     assert len(curve.xData) <= 2 * MAX_BINS
     assert_envelope(curve, session.trace.cell[:, 2])
@@ -246,6 +266,7 @@ def test_zooming_in_on_a_long_history_shows_its_steps(qtbot, plots, session):
     qtbot.waitExposed(plots)
     session.load_preset(make_preset(3, 50_000))
     session.seek(50_000)
+    caught_up(qtbot, plots, session)
     vb = plots.plot_item("hidden").vb
     vb.setXRange(20_000, 20_040, padding=0)
     vb.sigRangeChangedManually.emit([True, False])  # what a wheel zoom emits
@@ -272,9 +293,10 @@ def test_zooming_in_on_a_long_history_shows_its_steps(qtbot, plots, session):
     assert plots.shown("hidden").start == 0 and plots.shown("hidden").stop == 50_000
 
 
-def test_a_long_history_of_a_wide_layer_is_a_binned_heatmap(plots, session):
+def test_a_long_history_of_a_wide_layer_is_a_binned_heatmap(qtbot, plots, session):
     session.load_preset(make_preset(64, 30_000))
     session.seek(30_000)
+    caught_up(qtbot, plots, session)
     image = plots.heatmap("forget_gate")
     shown = plots.shown("forget_gate")
     assert image.image.shape == (64, len(shown.lows)) and len(shown.lows) <= MAX_BINS

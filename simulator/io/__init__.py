@@ -1,12 +1,45 @@
 """File formats: presets, input sequences and trace exports. Qt-free.
 
 Every reader raises :class:`LoadError` (and nothing else) for a bad file.
+
+The public names below are imported from their modules on first use, so that importing
+``simulator.io.errors`` (or any one format) does not import every reader.
 """
 
-from simulator.io.errors import LoadError
-from simulator.io.models import Model, load_model
-from simulator.io.presets import Preset, load_preset, preset_names
-from simulator.io.sequences import read_inputs, write_trace
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simulator.io.errors import LoadError
+    from simulator.io.models import Model, load_model
+    from simulator.io.presets import Preset, load_preset, preset_names
+    from simulator.io.sequences import read_inputs, write_trace
+
+_HOMES = {
+    "LoadError": "simulator.io.errors",
+    "Model": "simulator.io.models",
+    "Preset": "simulator.io.presets",
+    "load_model": "simulator.io.models",
+    "load_preset": "simulator.io.presets",
+    "preset_names": "simulator.io.presets",
+    "read_inputs": "simulator.io.sequences",
+    "write_trace": "simulator.io.sequences",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _HOMES:
+        value = getattr(importlib.import_module(_HOMES[name]), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
+
 
 __all__ = [
     "LoadError",

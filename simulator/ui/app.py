@@ -1,7 +1,13 @@
-"""Start the desktop app: one QApplication, the theme, the main window."""
+"""Start the desktop app: one QApplication, the theme, the main window.
+
+Only what the first window needs is imported here; the error handler and the offer to
+restore unsaved work are imported by :func:`run_app` once the window is up (and, as
+``install_error_handler`` and ``offer_restore``, on first access to this module's names).
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -9,9 +15,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from simulator.ui.errors import install_error_handler
-from simulator.ui.recovery import offer_restore
 from simulator.ui.settings import APPLICATION, ORGANIZATION
+
+_LATER = {"install_error_handler": "simulator.ui.errors", "offer_restore": "simulator.ui.recovery"}
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -52,9 +58,18 @@ def run_app(preset: str | None = None, lesson: Path | None = None, quit_after_ms
         window = MainWindow(session=Session(preset)) if preset else MainWindow()
         if preset:
             window.settings.set("session/last_preset", preset)
+    from simulator.ui.errors import install_error_handler
+    from simulator.ui.recovery import offer_restore
+
     install_error_handler(window)
     window.show()
     offer_restore(window)
     if quit_after_ms is not None:
         QTimer.singleShot(quit_after_ms, window.close)
     return app.exec()
+
+
+def __getattr__(name: str) -> object:
+    if name in _LATER:
+        return getattr(importlib.import_module(_LATER[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

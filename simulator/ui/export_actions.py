@@ -3,6 +3,9 @@
 Each action asks for a file name and calls one of the ``save_*`` functions or
 :func:`export_animation`, which tests and scripts can call with a path. A
 failure shows one line in a warning box and leaves any existing file as it was.
+
+The exporters (:mod:`simulator.ui.export`, with QtSvg) are imported on the first export,
+not when the menu is built.
 """
 
 from __future__ import annotations
@@ -15,16 +18,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QProgressDialog, QWidget
-
-from simulator.ui.export import (
-    DIAGRAM_WIDTH,
-    ExportCancelledError,
-    export_animation_file,
-    export_diagram_png,
-    export_diagram_svg,
-    export_plots_png,
-    render_frames,
-)
 
 if TYPE_CHECKING:
     from simulator.ui.main_window import MainWindow
@@ -45,8 +38,14 @@ class ExportSpec:
     save: Callable[[MainWindow, Path], bool]
 
 
-def save_diagram_png(window: MainWindow, path: str | Path, width: int = DIAGRAM_WIDTH) -> bool:
-    """Save the diagram as shown (current step) to a PNG ``width`` pixels wide; ``False`` on failure."""
+def save_diagram_png(window: MainWindow, path: str | Path, width: int | None = None) -> bool:
+    """Save the diagram as shown (current step) to a PNG ``width`` pixels wide; ``False`` on failure.
+
+    ``width`` defaults to :data:`simulator.ui.export.DIAGRAM_WIDTH`.
+    """
+    from simulator.ui.export import DIAGRAM_WIDTH, export_diagram_png
+
+    width = DIAGRAM_WIDTH if width is None else width
     path = Path(path)
     try:
         width, height = export_diagram_png(window.diagram, path, width)
@@ -57,6 +56,8 @@ def save_diagram_png(window: MainWindow, path: str | Path, width: int = DIAGRAM_
 
 def save_diagram_svg(window: MainWindow, path: str | Path) -> bool:
     """Save the diagram as shown (current step) as an SVG drawing; ``False`` on failure."""
+    from simulator.ui.export import export_diagram_svg
+
     path = Path(path)
     title = window.session.title or window.session.preset_name or "LSTM cell"
     try:
@@ -68,6 +69,8 @@ def save_diagram_svg(window: MainWindow, path: str | Path) -> bool:
 
 def save_plots_png(window: MainWindow, path: str | Path) -> bool:
     """Save the history plots to a PNG; ``False`` on failure."""
+    from simulator.ui.export import export_plots_png
+
     path = Path(path)
     try:
         export_plots_png(window.plots, path)
@@ -111,6 +114,8 @@ def export_animation(
     bool
         ``True`` if the file was written; ``False`` if cancelled or failed.
     """
+    from simulator.ui.export import ExportCancelledError, export_animation_file, render_frames
+
     path = Path(path)
     owner = parent or window
     total = window.session.length if steps is None else steps

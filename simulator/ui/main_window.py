@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -27,16 +29,22 @@ from simulator.ui import find_moment, presentation, recovery, themes
 from simulator.ui.actions import add_shortcut_to_tip, create_actions
 from simulator.ui.banner import LessonBanner
 from simulator.ui.diagram import DiagramView
+from simulator.ui.docks import LazyDock
 from simulator.ui.export_actions import install_export_menu
 from simulator.ui.lesson_files import LessonFiles
 from simulator.ui.long_runs import LongRun
 from simulator.ui.model_import import install_model_import
-from simulator.ui.panels import InputsPanel, InspectorPanel, WeightsPanel, gradients, whatif
+from simulator.ui.panels import gradients, whatif
+from simulator.ui.panels.inputs import InputsPanel
+from simulator.ui.panels.inspector import InspectorPanel
 from simulator.ui.plots import HistoryPlots
 from simulator.ui.settings import Settings
 from simulator.ui.transport import Player, TimeControls
 from simulator.ui.undo import UndoableEdits
-from simulator.ui.variants import window as compare_variants
+from simulator.ui.variants import action as compare_variants
+
+if TYPE_CHECKING:
+    from simulator.ui.panels.weights import WeightsPanel
 
 WINDOW_TITLE = "LSTM Gate Simulator"
 
@@ -76,11 +84,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.plots = HistoryPlots(session)
         self.inputs_panel = InputsPanel(session, self.edits)
-        self.weights_panel = WeightsPanel(session, self.edits, self._preset_params)
         self.inspector = InspectorPanel(session)
         self.docks: dict[str, QDockWidget] = {}
         self._add_dock("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._add_dock("weights", "Weights", self.weights_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        # Tabbed behind the inspector: built when first seen (or first asked for, weights_panel).
+        self._add_dock("weights", "Weights", self._make_weights_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("plots", "History", self.plots, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._add_dock("inputs", "Inputs", self.inputs_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tabifyDockWidget(self.docks["inspector"], self.docks["weights"])
@@ -124,7 +132,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.presentation = presentation.install(self)  # also adds the "Step, Explained" dock
         self.theme = themes.install_themes(self, self.settings)
-        self.find_moment = find_moment.install(self)
+        self.find_moment = find_moment.install(self)  # panels built when first needed
         self.gradient_dock = gradients.install(self)
         self.what_if = whatif.install(self)
         self.recovery = recovery.install(self)
@@ -150,12 +158,28 @@ class MainWindow(QMainWindow):
         self._on_replaced()
 
     # ----------------------------------------------------------------- build
-    def _add_dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
-        dock = QDockWidget(title, self)
+    def _add_dock(
+        self, name: str, title: str, widget: QWidget | Callable[[], QWidget], area: Qt.DockWidgetArea
+    ) -> None:
+        """Add a dock; given a function instead of a widget, a :class:`LazyDock` that calls it."""
+        if isinstance(widget, QWidget):
+            dock = QDockWidget(title, self)
+            dock.setWidget(widget)
+        else:
+            dock = LazyDock(title, self, widget)
         dock.setObjectName(f"dock_{name}")
-        dock.setWidget(widget)
         self.addDockWidget(area, dock)
         self.docks[name] = dock
+
+    def _make_weights_panel(self) -> QWidget:
+        from simulator.ui.panels.weights import WeightsPanel
+
+        return WeightsPanel(self.session, self.edits, self._preset_params)
+
+    @property
+    def weights_panel(self) -> WeightsPanel:
+        """The Weights panel (built now if its dock has not been seen yet)."""
+        return self.docks["weights"].panel()
 
     def _add_undo_actions(self) -> None:
         undo = self.undo_stack.createUndoAction(self, "&Undo")

@@ -13,7 +13,8 @@ stack reads what the layer below hands it, so its input sequence is computed:
 The model stays on the window (``window.model``, ``window.model_layer``) so
 another entry can be shown later. :func:`import_model`, :func:`show_layer` and
 :func:`verify_current` do the work without dialogs, for tests and scripts; the
-menu actions add the file and layer dialogs around them.
+menu actions add the file and layer dialogs around them. The readers
+(:mod:`simulator.io.models`) are imported on the first import, not at start-up.
 """
 
 from __future__ import annotations
@@ -41,12 +42,11 @@ from PySide6.QtWidgets import (
 
 from simulator.engine.validate import as_sequence
 from simulator.io.errors import LoadError
-from simulator.io.models import Model, load_model
 from simulator.io.presets import Preset
-from simulator.io.sequences import read_inputs
 from simulator.ui.actions import add_shortcut_to_tip
 
 if TYPE_CHECKING:
+    from simulator.io.models import Model
     from simulator.ui.main_window import MainWindow
 
 MODEL_FILTER = "Trained LSTMs (*.pt *.pth *.safetensors *.npz *.keras *.h5 *.hdf5 *.onnx);;All files (*)"
@@ -210,6 +210,8 @@ def import_model(
         ``True`` if the entry is shown; ``False`` if cancelled or the file, the
         layer or the inputs are wrong (the open lesson is then untouched).
     """
+    from simulator.io.models import load_model
+
     if not window.lesson_files.confirm_discard():
         return False
     path = Path(path)
@@ -255,6 +257,8 @@ def show_layer(window: MainWindow, layer: int, inputs: np.ndarray | None = None)
 
 def import_model_interactively(window: MainWindow) -> bool:
     """File ▸ Import Trained Model…: pick a file, then (for a stack) the layer and the inputs."""
+    from simulator.io.models import load_model
+
     if not window.lesson_files.confirm_discard():
         return False
     name, _ = QFileDialog.getOpenFileName(window, "Import trained model", "", MODEL_FILTER)
@@ -319,6 +323,8 @@ def _offer_inputs(window: MainWindow) -> bool:
 
 def _ask_inputs(window: MainWindow, model: Model) -> np.ndarray | None:
     """The model's input sequence from a CSV or NPY file the user picks; ``None`` if cancelled or bad."""
+    from simulator.io.sequences import read_inputs
+
     name, _ = QFileDialog.getOpenFileName(
         window, f"Import model inputs ({model.input_size} columns)", "", INPUT_FILTER
     )

@@ -262,7 +262,8 @@ def install(window: QMainWindow) -> QDockWidget:
     -------
     QDockWidget
         The dock, objectName ``dock_explanation``, also stored as ``window.docks["explanation"]``;
-        the one already there if the window has it.
+        the one already there if the window has it. Its panel is built when the dock is first
+        seen or ``dock.widget()`` first asked for (a :class:`~simulator.ui.docks.LazyDock`).
     """
     if "explanation" in window.docks:
         return window.docks["explanation"]
@@ -270,7 +271,7 @@ def install(window: QMainWindow) -> QDockWidget:
         window,
         "explanation",
         "Step, Explained",
-        ExplanationPanel(window.session),
+        lambda: ExplanationPanel(window.session),
         beside="inspector",
         area=Qt.DockWidgetArea.RightDockWidgetArea,
         tooltip="Show or hide the current step's equations, with their numbers",

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 
@@ -232,6 +232,9 @@ def install(window: QMainWindow) -> QDockWidget:
     ``window.actions_by_name``) that shows the gradient along the diagram's cell-state line,
     kept in step with the panel's "Show on the diagram" box.
 
+    The panel is built when the dock is first seen or ``dock.widget()`` first asked for
+    (a :class:`~simulator.ui.docks.LazyDock`); the action works without it.
+
     Parameters
     ----------
     window : MainWindow
@@ -246,23 +249,30 @@ def install(window: QMainWindow) -> QDockWidget:
     """
     if "gradients" in window.docks:
         return window.docks["gradients"]
-    panel = GradientPanel(window.session)
-    panel.set_active(False)  # tabbed behind History: computes once its tab is shown
+    action = _install_overlay_action(window)
+
+    def build() -> GradientPanel:
+        panel = GradientPanel(window.session)
+        panel.set_active(False)  # tabbed behind History: computes once its tab is shown
+        follow_raised(dock, panel.set_active)
+        panel.show_on_diagram.setChecked(action.isChecked())
+        panel.show_on_diagram.toggled.connect(action.setChecked)
+        action.toggled.connect(panel.show_on_diagram.setChecked)  # no loop: setChecked emits only on change
+        return panel
+
     dock = add_tabbed_dock(
         window,
         "gradients",
         "Gradient Flow",
-        panel,
+        build,
         beside="plots",
         area=Qt.DockWidgetArea.BottomDockWidgetArea,
         tooltip="Show or hide how the gradient flows back through time, LSTM against a tanh RNN",
     )
-    follow_raised(dock, panel.set_active)
-    _install_overlay_action(window, panel)
     return dock
 
 
-def _install_overlay_action(window: QMainWindow, panel: GradientPanel) -> QAction:
+def _install_overlay_action(window: QMainWindow) -> QAction:
     """View → "Gradient on the Cell-State Line", right after "Fit Diagram" (or at the menu's end)."""
     action = QAction("&Gradient on the Cell-State Line", window)
     action.setObjectName(OVERLAY_ACTION)
@@ -281,14 +291,7 @@ def _install_overlay_action(window: QMainWindow, panel: GradientPanel) -> QActio
     actions = getattr(window, "actions_by_name", None)
     if isinstance(actions, dict):
         actions[OVERLAY_ACTION] = action
-
-    def show(on: bool) -> None:
-        window.diagram.set_gradient_overlay(on)
-        with QSignalBlocker(panel.show_on_diagram):
-            panel.show_on_diagram.setChecked(on)
-
-    action.toggled.connect(show)
-    panel.show_on_diagram.toggled.connect(action.setChecked)
+    action.toggled.connect(window.diagram.set_gradient_overlay)
     return action
 
 

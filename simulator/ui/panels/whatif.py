@@ -13,8 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-import shiboken6
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,11 +37,9 @@ from simulator.session import Session
 from simulator.session import Signal as SessionSignal
 from simulator.ui import themes
 from simulator.ui.actions import add_shortcut_to_tip
-from simulator.ui.docks import add_tabbed_dock
-from simulator.ui.panels.whatif_form import ChangeForm
+from simulator.ui.docks import add_tabbed_dock, follow_raised
 from simulator.ui.plots_heatmap import MAX_DOTTED_STEPS, UNIT_COLORS
 from simulator.ui.undo import UndoableEdits
-from simulator.whatif import WhatIf
 
 SHORTCUT = "Ctrl+Shift+D"
 PLOT_FIELDS = (
@@ -83,6 +80,10 @@ class WhatIfPanel(QWidget):
         The form's changes go through it, one undo step each.
     parent : QWidget, optional
         The Qt parent.
+    duplicate_action : QAction, optional
+        The "Duplicate Run" action to show on the panel's button; whoever made it connects it
+        (to ``panel.model.duplicate``). By default the panel makes and connects its own
+        (:func:`make_duplicate_action`).
 
     Attributes
     ----------
@@ -92,17 +93,27 @@ class WhatIfPanel(QWidget):
         "Duplicate Run" (objectName ``action_duplicate_run``).
     """
 
-    def __init__(self, session: Session, edits: UndoableEdits, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        edits: UndoableEdits,
+        parent: QWidget | None = None,
+        duplicate_action: QAction | None = None,
+    ) -> None:
+        # Here, not at the top: the main window imports this module for install() at start-up.
+        from simulator.ui.panels.whatif_form import ChangeForm
+        from simulator.whatif import WhatIf
+
         super().__init__(parent)
         self.session = session
         self.model = model = WhatIf(session)
         self._active, self._stale = True, True
         self._dotted: bool | None = None
 
-        self.duplicate_action = QAction("&Duplicate Run", self)
-        self.duplicate_action.setObjectName("action_duplicate_run")
-        add_shortcut_to_tip(self.duplicate_action, "Freeze a copy of the current run to compare changes with")
-        self.duplicate_action.triggered.connect(model.duplicate)
+        if duplicate_action is None:
+            duplicate_action = make_duplicate_action(self)
+            duplicate_action.triggered.connect(model.duplicate)
+        self.duplicate_action = duplicate_action
         duplicate = QToolButton()
         duplicate.setObjectName("whatif_duplicate")
         duplicate.setDefaultAction(self.duplicate_action)
@@ -377,8 +388,19 @@ class WhatIfPanel(QWidget):
             self.changes_list.addItem(f"… and {len(lines) - len(shown)} more")
 
 
+def make_duplicate_action(parent: QObject) -> QAction:
+    """A new "Duplicate Run" action (objectName ``action_duplicate_run``), not connected."""
+    action = QAction("&Duplicate Run", parent)
+    action.setObjectName("action_duplicate_run")
+    add_shortcut_to_tip(action, "Freeze a copy of the current run to compare changes with")
+    return action
+
+
 def install(window: QMainWindow) -> QDockWidget:
     """Add the "What-If" dock to a main window, tabbed with the history plots, and "Duplicate Run".
+
+    The panel is built when the dock is first seen or ``dock.widget()`` first asked for
+    (a :class:`~simulator.ui.docks.LazyDock`); "Duplicate Run" builds it, then shows its tab.
 
     Parameters
     ----------
@@ -394,23 +416,35 @@ def install(window: QMainWindow) -> QDockWidget:
     """
     if "whatif" in window.docks:
         return window.docks["whatif"]
-    panel = WhatIfPanel(window.session, window.edits)
-    panel.set_active(False)  # tabbed behind History: draws once its tab is shown
+    action = make_duplicate_action(window)
+
+    def build() -> WhatIfPanel:
+        panel = WhatIfPanel(window.session, window.edits, duplicate_action=action)
+        panel.set_active(False)  # tabbed behind History: draws once its tab is shown
+        follow_raised(dock, panel.set_active)
+        return panel
+
     dock = add_tabbed_dock(
         window,
         "whatif",
         "What-If",
-        panel,
+        build,
         beside="plots",
         area=Qt.DockWidgetArea.BottomDockWidgetArea,
         tooltip="Show or hide the what-if comparison: a frozen copy of the run against the changed run",
         toggle="before_toolbar",
     )
-    action = panel.duplicate_action
+
+    def duplicate() -> None:
+        panel: WhatIfPanel = dock.widget()
+        panel.model.duplicate()
+        dock.show()
+        dock.raise_()
+
     if _shortcut_is_free(window, QKeySequence(SHORTCUT)):
         action.setShortcut(QKeySequence(SHORTCUT))
         add_shortcut_to_tip(action, action.statusTip())
-    action.triggered.connect(lambda: (dock.show(), dock.raise_()))
+    action.triggered.connect(duplicate)
     window.addAction(action)
     window.actions_by_name[action.objectName()] = action
     menus = getattr(window, "menus", {})
@@ -418,20 +452,6 @@ def install(window: QMainWindow) -> QDockWidget:
     if menu is not None:
         menu.addSeparator()
         menu.addAction(action)
-
-    def follow_visibility(visible: bool) -> None:
-        # As in the gradient panel: a tab behind another is still "visible"; ask its region later.
-        panel.set_active(visible)
-        if visible:
-            QTimer.singleShot(
-                0,
-                lambda: (
-                    shiboken6.isValid(dock)
-                    and panel.set_active(not dock.visibleRegion().isEmpty() or dock.isFloating())
-                ),
-            )
-
-    dock.visibilityChanged.connect(follow_visibility)
     return dock
 
 
@@ -451,4 +471,4 @@ def _disconnect_all(slots: list[tuple[SessionSignal, Callable[[], None]]]) -> No
         signal.disconnect(slot)
 
 
-__all__ = ["EMPTY_TEXT", "PLOT_FIELDS", "SHORTCUT", "WhatIfPanel", "install"]
+__all__ = ["EMPTY_TEXT", "PLOT_FIELDS", "SHORTCUT", "WhatIfPanel", "install", "make_duplicate_action"]

@@ -32,6 +32,7 @@ from simulator.comparison import VariantComparison
 from simulator.session import Session
 from simulator.ui import themes
 from simulator.ui.diagram import style
+from simulator.ui.variants.action import install
 from simulator.ui.variants.scene import VariantScene
 from simulator.variants import VARIANTS, variant
 
@@ -322,36 +323,6 @@ class CompareVariantsWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         event.accept()
         self.hide()
-
-
-def install(window: QMainWindow) -> QAction:
-    """Add Run → Compare Variants… (objectName ``action_compare_variants``, Ctrl+Shift+V) to a main window.
-
-    The window is made on first use and kept (hidden when closed) as ``window.compare_variants``.
-    """
-    action = QAction("Compare &Variants…", window)
-    action.setObjectName("action_compare_variants")
-    action.setShortcut(QKeySequence("Ctrl+Shift+V"))
-    action.setToolTip("Run LSTM, peephole LSTM, CIFG or GRU side by side on the same input")
-    window.compare_variants = None
-
-    def show() -> None:
-        if window.compare_variants is None:
-            window.compare_variants = CompareVariantsWindow(window.session, window)
-        comparer = window.compare_variants
-        if comparer.isVisible():  # already open, perhaps behind the main window: bring it forward
-            comparer.raise_()
-            comparer.activateWindow()
-        else:
-            comparer.show()
-
-    action.triggered.connect(show)
-    window.addAction(action)
-    window.actions_by_name["action_compare_variants"] = action
-    menu = window.menus["run"]
-    menu.addSeparator()
-    menu.addAction(action)
-    return action
 
 
 __all__ = ["CompareVariantsWindow", "VariantPane", "install"]

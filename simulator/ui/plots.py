@@ -24,7 +24,6 @@ from os import PathLike
 
 import numpy as np
 import pyqtgraph as pg
-import pyqtgraph.exporters
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
 from PySide6.QtCore import QElapsedTimer, QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
@@ -67,6 +66,7 @@ _AXIS_WIDTH = 46
 _TITLE_HEIGHT = 20
 _FOREGROUND = "#333333"
 _GRID_ALPHA = 0.15
+_AXIS_PENS = {"pen": "#999999", "textPen": _FOREGROUND}
 _CURSOR = "#c00000"
 _WORD_STRIDES = (1, 2, 5, 10, 20)
 
@@ -84,8 +84,8 @@ def _disconnect_all(slots: list[tuple[SessionSignal, Callable[[], None]]]) -> No
 class StepAxis(GridAxis):
     """A time axis: ticks only at whole steps, labelled with the step's word when words are set."""
 
-    def __init__(self) -> None:
-        super().__init__("bottom")
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("bottom", **kwargs)
         self._words: tuple[str, ...] = ()
         self._widest = 0
 
@@ -241,6 +241,8 @@ class HistoryPlots(QWidget):
         OSError
             If the file cannot be written.
         """
+        import pyqtgraph.exporters  # only for this: it costs the start-up some milliseconds
+
         image = pyqtgraph.exporters.ImageExporter(self._view.scene()).export(toBytes=True)
         if not image.save(str(path), "PNG"):
             raise OSError(f"cannot write {path}")
@@ -248,9 +250,9 @@ class HistoryPlots(QWidget):
     # ------------------------------------------------------------ building
     def _make_plot(self, field: str, position: int) -> pg.PlotItem:
         row, col = 1 + position // GRID_COLUMNS, position % GRID_COLUMNS
-        plot: pg.PlotItem = self._view.addPlot(
-            row=row, col=col, axisItems={"left": GridAxis("left"), "bottom": StepAxis()}
-        )
+        axes = {"left": GridAxis("left", **_AXIS_PENS), "bottom": StepAxis(**_AXIS_PENS)}
+        # No context menus (they are disabled anyway): not building them saves start-up time.
+        plot: pg.PlotItem = self._view.addPlot(row=row, col=col, axisItems=axes, enableMenu=False)
         info = PARTS[field]
         plot.setTitle(f"<b>{info.html}</b>&nbsp; {info.title}", size="10pt", color=_FOREGROUND)
         plot.titleLabel.setAttr("justify", "left")
@@ -264,8 +266,6 @@ class HistoryPlots(QWidget):
             axis = plot.getAxis(name)
             # Axes are repainted from a pixmap when only the time cursor moves.
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            axis.setPen("#999999")
-            axis.setTextPen(_FOREGROUND)
         plot.getAxis("left").setWidth(_AXIS_WIDTH)
         if position > 0:
             plot.setXLink(self._plots[GRID_ORDER[0]])

@@ -35,6 +35,8 @@ class GridAxis(pg.AxisItem):
 
     def __init__(self, orientation: str, **kwargs: object) -> None:
         super().__init__(orientation, **kwargs)
+        # No units, so no SI prefix: otherwise every range change rewrites the label's HTML.
+        self.enableAutoSIPrefix(False)
         self._pixel: tuple[float, float] | None = None
         """One device pixel in item units (x, y), as of the last paint; None: draw lines."""
 

@@ -10,15 +10,15 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 from simulator.session import Session
 
 MIN_SPEED, MAX_SPEED = 1, 60
-FRAME_BUDGET_S = 0.025
+FRAME_BUDGET_S = 1 / 60
 """At full speed, the time one frame (a timer tick, the views' updates and the painting) aims to
-take; see :func:`plan_chunk`."""
-MIN_STEPPING_S = FRAME_BUDGET_S / 2
+take, a 60 Hz frame; see :func:`plan_chunk`."""
+MIN_STEPPING_S = 0.003
 """However slow the views, each frame at full speed spends at least this long computing steps."""
-MIN_STEPPING_SHARE = 0.5
+MIN_STEPPING_SHARE = 0.3
 """... and at least this share of the rest of the frame: however slow the views (or the edits made
-while playing), play keeps a third of the engine's speed, and the frame rate drops by a third at
-most."""
+while playing), play keeps a quarter of the engine's speed, and the frame rate drops by a quarter
+at most."""
 MIN_STEPS_PER_S = 1_000
 """Full speed never plays slower than this many steps per second (unless one step alone takes
 longer than a millisecond)."""

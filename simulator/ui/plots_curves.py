@@ -315,11 +315,7 @@ def _draw_column_path(painter: QPainter, x: np.ndarray, lows: np.ndarray, highs:
 
 def _finite_runs(x: np.ndarray, y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """``(x, y)`` cut at non-finite values into the runs of finite points."""
-    finite = np.isfinite(y)
-    if finite.all():
-        return [(x, y)]
-    edges = np.flatnonzero(np.diff(np.concatenate([[False], finite, [False]]).astype(np.int8)))
-    return [(x[a:b], y[a:b]) for a, b in zip(edges[0::2], edges[1::2], strict=True)]
+    return [(x[run], y[run]) for run in _true_runs(np.isfinite(y))]
 
 
 def _draw_line(painter: QPainter, x: np.ndarray, y: np.ndarray, wide: bool) -> None:

@@ -1,4 +1,12 @@
-"""How far the plots' x range reaches while it follows a growing history.
+"""How the plots' ranges follow the data: x while the history grows, y of the states.
+
+**y of the states** (C_t and h_t, whose values are not bounded): :func:`steady_range` keeps the
+range while the data stays inside it and fills at least :data:`KEEP_SHARE` of it, and otherwise
+moves it to the data's extent padded and rounded out to a round step. Dragging a weight or
+playing on thus rarely moves it, and the axis and grid, redrawn whenever the range moves, stay as
+they are.
+
+**x**, while following the history:
 
 Re-ranging x redraws every axis, grid and curve of the six plots. Stepping by
 hand, the range ends a small margin past the last step. While the history
@@ -11,6 +19,8 @@ Qt-free: :class:`simulator.ui.plots.HistoryPlots` calls it with the clock.
 """
 
 from __future__ import annotations
+
+import math
 
 MARGIN_SHARE = 0.02
 """The range ends this share of the history (at least half a step) past its last step."""
@@ -66,4 +76,29 @@ class RangeFollower:
         return max(0.5, MARGIN_SHARE * length)
 
 
-__all__ = ["AHEAD_S", "MARGIN_SHARE", "RangeFollower"]
+KEEP_SHARE = 0.6
+"""A state plot's y range stays while its data spans at least this share of it."""
+
+Y_PADDING = 0.05
+"""A new y range reaches this share of the data's extent past either end (before rounding)."""
+
+
+def steady_range(low: float, high: float, shown: tuple[float, float] | None) -> tuple[float, float] | None:
+    """The y range for data from ``low`` to ``high`` while ``shown`` is shown: ``None`` to keep
+    it, else a new one (padded and rounded out to a round step)."""
+    if shown is not None:
+        shown_low, shown_high = shown
+        if shown_low <= low and high <= shown_high and high - low >= KEEP_SHARE * (shown_high - shown_low):
+            return None
+    span = high - low
+    if span <= 0:
+        span = max(abs(high), 1.0) * 0.2  # a flat line: room around it
+        low, high = low - span / 2, high + span / 2
+    step = 10 ** math.floor(math.log10(span)) / 5
+    return (
+        math.floor((low - Y_PADDING * span) / step) * step,
+        math.ceil((high + Y_PADDING * span) / step) * step,
+    )
+
+
+__all__ = ["AHEAD_S", "KEEP_SHARE", "MARGIN_SHARE", "RangeFollower", "steady_range"]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from simulator.ui import colors
 from simulator.ui.plots_curves import UnitCurve, UnitCurves
 from simulator.ui.plots_envelope import Decimated, FieldHistory
+from simulator.ui.plots_follow import steady_range
 
 UNIT_COLORS = (
     "#0072B2",  # blue
@@ -122,6 +123,7 @@ class CurveTrack:
         self.item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.addItem(self.item)
         self.curves = [UnitCurve(self.item, unit, f"unit {unit}") for unit in range(hidden_size)]
+        self._fresh_y = True  # the plot's y range is not yet fitted to this track's data
         self._restyle()
         plot.invertY(False)
         axis = plot.getAxis("left")
@@ -131,21 +133,37 @@ class CurveTrack:
             plot.setYRange(*FIXED_Y[field], padding=0.08)
         else:
             axis.setTicks(None)
-            plot.enableAutoRange(axis="y")
-            plot.setAutoVisible(y=True)
+            plot.disableAutoRange(axis="y")  # a steady range instead: see _fit_y
+            plot.vb.sigXRangeChanged.connect(self._fit_y)
+        self._steady_y = field not in FIXED_Y
 
     def set_data(self, shown: Decimated, history: FieldHistory) -> None:
         self.item.set_dotted(len(history.values) <= MAX_DOTTED_STEPS)  # a step or two is a point
         if shown.exact:
             x = np.arange(shown.start + 1, shown.stop + 1, dtype=np.float64)  # steps, shared
             self.item.set_data(x, shown.lows)
+        else:
+            first, last = shown.bin_edges()
+            x = np.empty(2 * len(first))
+            x[0::2], x[1::2] = first, last
+            y = np.empty((2 * len(first), shown.lows.shape[1]), dtype=shown.lows.dtype)
+            y[0::2], y[1::2] = shown.lows, shown.highs  # each bin's min at its first step, max at its last
+            self.item.set_data(x, y)
+        self._fit_y()
+
+    def _fit_y(self, *_: object) -> None:
+        """A state's y range: the data in view, kept steady (see :func:`steady_range`)."""
+        if not self._steady_y or self.item.scene() is None:
             return
-        first, last = shown.bin_edges()
-        x = np.empty(2 * len(first))
-        x[0::2], x[1::2] = first, last
-        y = np.empty((2 * len(first), shown.lows.shape[1]), dtype=shown.lows.dtype)
-        y[0::2], y[1::2] = shown.lows, shown.highs  # each bin's min at its first step, max at its last
-        self.item.set_data(x, y)
+        view = self._plot.vb
+        (x_low, x_high), shown = view.viewRange()
+        low, high = self.item.dataBounds(1, orthoRange=(x_low, x_high))
+        if low is None or high is None:
+            return
+        new = steady_range(low, high, None if self._fresh_y else tuple(shown))
+        self._fresh_y = False
+        if new is not None:
+            view.setYRange(*new, padding=0)
 
     def emphasis(self, unit: int) -> Emphasis:
         """How unit ``unit``'s curve is drawn now."""
@@ -170,6 +188,8 @@ class CurveTrack:
         return int(np.argmin(distance))
 
     def remove(self) -> None:
+        if self._steady_y:
+            self._plot.vb.sigXRangeChanged.disconnect(self._fit_y)
         self._plot.removeItem(self.item)
         self.curves.clear()
 

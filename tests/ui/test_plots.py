@@ -15,6 +15,7 @@ from simulator.session import Session
 from simulator.ui.plots import DEFER_FROM_NEW_STEPS, FIELDS, MIN_UPDATE_MS, HistoryPlots
 from simulator.ui.plots_curves import UnitCurves
 from simulator.ui.plots_envelope import MAX_BINS, bin_size_for
+from simulator.ui.plots_follow import steady_range
 from simulator.ui.plots_heatmap import DIMMED_ALPHA, SELECTED_WIDTH
 
 # The offscreen platform says so whenever a top-level window is shown.
@@ -148,12 +149,27 @@ def test_hover_reports_the_nearest_step_and_unit(qtbot, plots, session):
     assert texts[-1] == ""
 
 
-def test_gates_have_fixed_ranges_and_states_auto_range(plots):
+def test_gates_have_fixed_ranges_and_states_auto_range(plots, session):
     low, high = plots.plot_item("forget_gate").viewRange()[1]
     assert low <= 0 and 1 <= high < 1.2
     low, high = plots.plot_item("candidate").viewRange()[1]
     assert -1.2 < low <= -1 and 1 <= high < 1.2
-    assert plots.plot_item("cell").vb.autoRangeEnabled()[1]
+    session.seek(session.length)
+    cell = session.trace.cell
+    low, high = plots.plot_item("cell").viewRange()[1]
+    assert low < cell.min() and cell.max() < high  # all the data, with room
+    assert (cell.max() - cell.min()) >= 0.6 * (high - low)  # and not much more
+    before = (low, high)
+    session.set_input_value(0, 0, session.inputs[0, 0] + 1e-6)  # a tiny edit: the range stays
+    assert tuple(plots.plot_item("cell").viewRange()[1]) == before
+
+
+def test_a_state_range_stays_while_the_data_fills_it_and_moves_when_it_does_not():
+    assert steady_range(0.1, 0.9, (0.0, 1.0)) is None
+    assert steady_range(0.1, 1.2, (0.0, 1.0)) == pytest.approx((0.0, 1.4))  # outside: grows
+    assert steady_range(0.4, 0.5, (0.0, 1.0)) == pytest.approx((0.38, 0.52))  # a tenth of it: closes in
+    low, high = steady_range(2.0, 2.0, None)  # a flat line gets room
+    assert low < 2.0 < high
 
 
 def test_x_range_follows_the_trace_until_the_user_zooms(qtbot, plots, session):

@@ -92,9 +92,13 @@ def bin_size_for(steps: int, max_bins: int = MAX_BINS) -> int:
 
 
 def _bins(rows: np.ndarray, bin_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Min and max of each complete bin of ``rows`` (n × bin_size, H)."""
-    shaped = rows.reshape(len(rows) // bin_size, bin_size, rows.shape[1])
-    return shaped.min(axis=1), shaped.max(axis=1)
+    """Min and max of each complete bin of ``rows`` (n × bin_size, H).
+
+    ``reduceat`` along the rows: a trace field is a strided column block of the trace's records,
+    where reducing a reshaped middle axis is three times slower.
+    """
+    starts = np.arange(0, len(rows), bin_size)
+    return np.minimum.reduceat(rows, starts, axis=0), np.maximum.reduceat(rows, starts, axis=0)
 
 
 def decimate(values: np.ndarray, start: int, stop: int, bin_size: int) -> Decimated:

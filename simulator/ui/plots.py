@@ -51,7 +51,8 @@ THROTTLE_FROM_LENGTH = 5_000
 """From this many steps of history on, curve updates are coalesced to one per MIN_UPDATE_MS."""
 MIN_UPDATE_MS = 40
 DEFER_FROM_NEW_STEPS = 20_000
-"""When this many steps arrive at once, the plots take them in a later turn of the event loop."""
+"""When this many steps arrive at once, the plots take them in later turns of the event loop, one
+field per turn."""
 
 SETTLE_MS = int(1000 * AHEAD_S)
 """This long after the last growth of many steps, the x range closes in on the history."""
@@ -349,16 +350,36 @@ class HistoryPlots(QWidget):
 
     def _show_latest(self) -> None:
         self._update_timer.stop()
-        self._show_trace(self._session.trace, len(self._session.trace))
+        trace, length = self._session.trace, len(self._session.trace)
+        if length - max(self._shown_length, 0) > DEFER_FROM_NEW_STEPS and self._bin_one_field(trace, length):
+            self._update_timer.start(0)  # the next field in the next turn of the event loop
+            return
+        self._show_trace(trace, length)
         self._since_update.restart()
 
-    def _show_trace(self, trace: Trace, length: int) -> None:
-        grown = (
+    def _grown(self, trace: Trace, length: int) -> bool:
+        """Whether ``trace`` is the one shown, only longer (its rows shown before are unchanged)."""
+        return (
             not self._dirty
             and trace is self._shown_trace
             and trace.revision == self._shown_revision
             and length >= self._shown_length
         )
+
+    def _bin_one_field(self, trace: Trace, length: int) -> bool:
+        """Take the new rows of one field that has not yet into its min/max bins; ``False`` when
+        none is left (or the trace was rewritten, which is read again all at once)."""
+        if not self._grown(trace, length):
+            return False
+        for field, history in self._histories.items():
+            if len(history.values) != length:
+                history.set_values(getattr(trace, field), grown=True)
+                history.overview()
+                return True
+        return False
+
+    def _show_trace(self, trace: Trace, length: int) -> None:
+        grown = self._grown(trace, length)
         for field, history in self._histories.items():
             self._values[field] = values = getattr(trace, field)
             history.set_values(values, grown)

@@ -266,14 +266,15 @@ def test_playing_on_a_long_history_updates_the_bins_and_keeps_the_emphasis(qtbot
     session.select_unit(1)
     for t in (40_001, 40_500, 47_123, 60_000):
         session.seek(t)
-        plots._show_latest()  # as the coalescing timer does
+        caught_up(qtbot, plots, session)  # the coalescing timer's update
         curve = plots.curve("hidden", 1)
         assert len(curve.xData) <= 2 * MAX_BINS
         assert_envelope(curve, session.trace.hidden[:, 1])
         assert curve.opts["pen"].widthF() == SELECTED_WIDTH
         assert plots.curve("hidden", 0).opts["pen"].color().alpha() == DIMMED_ALPHA
+    before = plots.shown("forget_gate")
     session.set_input_value(10, 0, 3.0)  # rewrites steps 11.. in the same trace: binned again
-    plots._show_latest()
+    qtbot.waitUntil(lambda: plots.shown("forget_gate") is not before)
     assert_envelope(plots.curve("forget_gate", 0), session.trace.forget_gate[:, 0])
 
 

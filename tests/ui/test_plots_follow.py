@@ -66,8 +66,8 @@ def test_plots_follow_fast_play_ahead_then_close_in(qtbot, long_session):
     plots = HistoryPlots(long_session)
     qtbot.addWidget(plots)
     plot = plots.plot_item(FIELDS[0])
-    long_session.seek(50_000)
-    plots._show_latest()  # as the event loop's next turn does after a far jump
+    long_session.seek(50_000)  # a far jump: the plots take it in over the next turns
+    qtbot.waitUntil(lambda: plots.shown(FIELDS[0]) is not None and plots.shown(FIELDS[0]).stop == 50_000)
     for step in range(1, 4):  # three frames of fast play, as the player's batches come
         qtbot.wait(20)
         long_session.seek(50_000 + 2_000 * step)

@@ -79,7 +79,8 @@ def test_full_speed_play_with_continuous_weight_edits(qtbot):
             timer.stop()
             qtbot.waitUntil(lambda: not win.player.playing, timeout=5_000)
         elapsed = time.perf_counter() - start
-        win.plots._show_latest()  # let a coalesced plot update land before measuring
+        # Let the plots' coalesced update land before measuring.
+        qtbot.waitUntil(lambda: win.plots.shown("hidden").stop == len(session.trace), timeout=5_000)
         gc.collect()
         growth = tracemalloc.get_traced_memory()[0] - before
     finally:

@@ -267,6 +267,9 @@ class HistoryPlots(QWidget):
             axis = plot.getAxis(name)
             # Axes are repainted from a pixmap when only the time cursor moves.
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            # Major and minor grid lines only: a third level adds dozens of faint lines that
+            # cost more to draw on every range change than they help to read.
+            axis.setStyle(maxTickLevel=1)
         plot.getAxis("left").setWidth(_AXIS_WIDTH)
         if position > 0:
             plot.setXLink(self._plots[GRID_ORDER[0]])

@@ -28,6 +28,10 @@ MARGIN_SHARE = 0.02
 AHEAD_S = 0.3
 """While growing fast, the range also holds this many seconds of growth."""
 
+BATCH_SHARE = 0.1
+"""Growth by at most this share of the history, soon after the last, is a frame of fast play
+(more is a jump, taken for play only when more growth follows at once)."""
+
 
 class RangeFollower:
     """The end of the x range for a history of ``length`` steps, from how fast it grows."""
@@ -50,8 +54,9 @@ class RangeFollower:
         if self._time_s is not None:
             grown, elapsed = length - self._length, now_s - self._time_s
             grew = grown > 1 and 0 < elapsed <= AHEAD_S
-            # Two growths in a row: playing fast, not a single jump.
-            self.rate = grown / elapsed if grew and self._grew else 0.0
+            # Two growths in a row, or one small against the history: playing fast, not a jump.
+            batch = grown <= BATCH_SHARE * length
+            self.rate = grown / elapsed if grew and (self._grew or batch) else 0.0
         self._length, self._time_s, self._grew = length, now_s, grew
 
     def settle(self) -> None:
@@ -101,4 +106,4 @@ def steady_range(low: float, high: float, shown: tuple[float, float] | None) -> 
     )
 
 
-__all__ = ["AHEAD_S", "KEEP_SHARE", "MARGIN_SHARE", "RangeFollower", "steady_range"]
+__all__ = ["AHEAD_S", "BATCH_SHARE", "KEEP_SHARE", "MARGIN_SHARE", "RangeFollower", "steady_range"]

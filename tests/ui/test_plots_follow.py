@@ -24,6 +24,15 @@ def test_stepping_by_hand_keeps_a_small_margin():
     assert follower.new_end(102, 104.0) is None  # still inside the margin: nothing moves
 
 
+def test_a_small_batch_soon_after_the_last_update_is_fast_growth_at_once():
+    follower = RangeFollower()
+    follower.observe(100_000, 0.0)
+    follower.observe(102_000, 0.03)  # 2% of the history in a frame
+    assert follower.rate == pytest.approx(2_000 / 0.03)
+    follower.observe(103_000, 1.0)  # a while later: stepping, not playing
+    assert not follower.growing
+
+
 def test_a_single_jump_is_not_fast_growth():
     follower = RangeFollower()
     follower.observe(0, 0.0)

@@ -108,6 +108,8 @@ class GradientPanel(QWidget):
         plot.setLabel("left", "‖∂state_t / ∂state_k‖", color=_FOREGROUND)
         for name in ("left", "bottom"):
             plot.getAxis(name).setTextPen(_FOREGROUND)
+            plot.getAxis(name).enableAutoSIPrefix(False)  # steps and norms, never "(x0.001)"
+        plot.setLimits(minXRange=2.0)  # a single point (t = 0 or 1) still spans whole steps
         # Bottom right: the corner gradients leave empty (they are largest near k = t, smallest far back).
         plot.addLegend(offset=(-10, -10), labelTextColor=_FOREGROUND, brush=(255, 255, 255, 200))
         self.lstm_curve = plot.plot(name="LSTM cell state  ‖∂C_t/∂C_k‖", pen=pg.mkPen(LSTM_COLOR, width=2))

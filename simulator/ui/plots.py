@@ -154,6 +154,7 @@ class HistoryPlots(QWidget):
         self._moving_cursors = False
         self._following = True
         self._range = RangeFollower()
+        self._catch_up_to: int | None = None  # a far jump's rows being binned up to here
         self._settle_timer = QTimer(self)  # growth has stopped: the x range closes in
         self._settle_timer.setSingleShot(True)
         self._settle_timer.setInterval(SETTLE_MS)
@@ -303,6 +304,7 @@ class HistoryPlots(QWidget):
         for track in self._tracks.values():
             track.remove()
         self._histories = {field: FieldHistory() for field in self._plots}
+        self._catch_up_to = None
         self._drawn.clear()
         if self._legend.scene() is not None:
             self._view.ci.removeItem(self._legend)
@@ -354,9 +356,13 @@ class HistoryPlots(QWidget):
     def _show_latest(self) -> None:
         self._update_timer.stop()
         trace, length = self._session.trace, len(self._session.trace)
-        if length - max(self._shown_length, 0) > DEFER_FROM_NEW_STEPS and self._bin_one_field(trace, length):
-            self._update_timer.start(0)  # the next field in the next turn of the event loop
-            return
+        if self._catch_up_to is None and length - max(self._shown_length, 0) > DEFER_FROM_NEW_STEPS:
+            self._catch_up_to = length  # bin up to here field by field, then show whatever is there
+        if self._catch_up_to is not None:
+            if self._bin_one_field(trace, min(self._catch_up_to, length)):
+                self._update_timer.start(0)  # the next field in the next turn of the event loop
+                return
+            self._catch_up_to = None
         self._show_trace(trace, length)
         self._since_update.restart()
 
@@ -370,13 +376,14 @@ class HistoryPlots(QWidget):
         )
 
     def _bin_one_field(self, trace: Trace, length: int) -> bool:
-        """Take the new rows of one field that has not yet into its min/max bins; ``False`` when
-        none is left (or the trace was rewritten, which is read again all at once)."""
+        """Take rows up to ``length`` of one field that has not yet into its min/max bins;
+        ``False`` when none is left (or the trace was rewritten, which is read again all at once).
+        The target stays fixed while play goes on adding rows, so the catching up ends."""
         if not self._grown(trace, length):
             return False
         for field, history in self._histories.items():
-            if len(history.values) != length:
-                history.set_values(getattr(trace, field), grown=True)
+            if len(history.values) < length:
+                history.set_values(getattr(trace, field)[:length], grown=True)
                 history.overview()
                 return True
         return False

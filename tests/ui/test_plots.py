@@ -7,6 +7,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 from simulator.engine import LSTMParams
 from simulator.io.presets import Preset
@@ -230,6 +231,20 @@ def test_a_far_jump_moves_the_cursors_at_once_and_the_curves_in_the_next_turn(qt
     qtbot.wait(MIN_UPDATE_MS + 10)
     session.seek(DEFER_FROM_NEW_STEPS + 10)  # a few more steps, a while later: at once
     assert plots.shown("hidden").stop == DEFER_FROM_NEW_STEPS + 10
+
+
+def test_plots_catch_up_with_a_far_jump_while_play_keeps_adding_steps(qtbot, plots, session):
+    session.load_preset(make_preset(3, 3 * DEFER_FROM_NEW_STEPS))
+    session.seek(DEFER_FROM_NEW_STEPS + 5)  # a far jump, then play adds steps every turn
+    for frame in range(1, 30):
+        session.seek(DEFER_FROM_NEW_STEPS + 5 + 500 * frame)
+        QApplication.processEvents()  # one turn of the event loop per frame, as in play
+        shown = plots.shown("hidden")
+        if shown is not None and shown.stop > DEFER_FROM_NEW_STEPS:
+            break
+    assert shown is not None and shown.stop > DEFER_FROM_NEW_STEPS  # drawn, not binning forever
+    caught_up(qtbot, plots, session)
+    assert_envelope(plots.curve("hidden", 0), session.trace.hidden[:, 0])
 
 
 def assert_envelope(curve: pg.PlotDataItem, values: np.ndarray, start: int = 0) -> None:

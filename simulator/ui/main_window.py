@@ -140,6 +140,8 @@ class MainWindow(QMainWindow):
         install_model_import(self)
 
         self.player.playing_changed.connect(self._show_playing)
+        self.player.playing_changed.connect(self._coalesce_tables)
+        self.actions_by_name["action_max_speed"].toggled.connect(self._coalesce_tables)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         session.trace_changed.connect(self._update_status)
         session.replaced.connect(self._on_replaced)
@@ -279,6 +281,12 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------- actions
     def _set_playing(self, on: bool) -> None:
         self.player.play() if on else self.player.pause()
+
+    def _coalesce_tables(self, *_: object) -> None:
+        """While playing as fast as possible, the Inputs and Inspector tables follow at 20 Hz."""
+        fast = self.player.playing and self.player.max_speed
+        self.inputs_panel.trace_updates.set_on(fast)
+        self.inspector.trace_updates.set_on(fast)
 
     def _show_playing(self, playing: bool) -> None:
         action = self.actions_by_name["action_play"]

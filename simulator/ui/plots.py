@@ -49,7 +49,7 @@ GRID_COLUMNS = 3
 
 THROTTLE_FROM_LENGTH = 5_000
 """From this many steps of history on, curve updates are coalesced to one per MIN_UPDATE_MS."""
-MIN_UPDATE_MS = 40
+MIN_UPDATE_MS = 50
 DEFER_FROM_NEW_STEPS = 20_000
 """When this many steps arrive at once, the plots take them in later turns of the event loop, one
 field per turn."""

@@ -31,6 +31,7 @@ from simulator.session import Session
 from simulator.ui.panels.generators import GeneratorBox
 from simulator.ui.panels.sentence import SentenceBox
 from simulator.ui.panels.slider import ValueSlider
+from simulator.ui.throttle import Throttle
 from simulator.ui.undo import UndoableEdits
 from simulator.ui.value_entry import VALUE_LIMIT, FieldMessage, FiniteItemDelegate, parse_finite
 
@@ -178,7 +179,8 @@ class InputsPanel(QWidget):
         self.import_button.clicked.connect(self._on_import_clicked)
         session.replaced.connect(self._on_replaced)
         session.inputs_changed.connect(self._on_inputs_changed)
-        session.trace_changed.connect(self._on_trace_changed)
+        self.trace_updates = Throttle(self._on_trace_changed, self)  # coalesced while playing fast
+        session.trace_changed.connect(self.trace_updates)
         self._on_replaced()
 
     @property

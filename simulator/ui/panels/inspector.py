@@ -11,6 +11,7 @@ from simulator import explain
 from simulator.parts import PARTS
 from simulator.session import Session
 from simulator.ui.colors import kind_of, qcolors, text_color_on
+from simulator.ui.throttle import Throttle
 
 FONT_GROWTH = 1.25
 """The panel's text is this much larger than the application's."""
@@ -146,7 +147,8 @@ class InspectorPanel(QWidget):
         layout.addStretch(0)
 
         session.selection_changed.connect(self._refresh)
-        session.trace_changed.connect(self._refresh)
+        self.trace_updates = Throttle(self._refresh, self)  # coalesced while playing at full speed
+        session.trace_changed.connect(self.trace_updates)
         session.replaced.connect(self._refresh)
         session.unit_selection_changed.connect(self._mark_unit)
         self._refresh()

@@ -38,6 +38,7 @@ from simulator.ui.plots_envelope import Decimated, FieldHistory
 from simulator.ui.plots_follow import AHEAD_S, RangeFollower
 from simulator.ui.plots_grid import GridAxis
 from simulator.ui.plots_heatmap import CurveTrack, HeatmapTrack, Track
+from simulator.ui.throttle import INTERVAL_MS
 
 FIELDS = ("hidden", "cell", "forget_gate", "input_gate", "candidate", "output_gate")
 """The trace fields plotted, top to bottom."""
@@ -49,7 +50,7 @@ GRID_COLUMNS = 3
 
 THROTTLE_FROM_LENGTH = 5_000
 """From this many steps of history on, curve updates are coalesced to one per MIN_UPDATE_MS."""
-MIN_UPDATE_MS = 50
+MIN_UPDATE_MS = INTERVAL_MS  # the same 20 Hz as the tables while playing fast
 DEFER_FROM_NEW_STEPS = 20_000
 """When this many steps arrive at once, the plots take them in later turns of the event loop, one
 field per turn."""
@@ -341,7 +342,7 @@ class HistoryPlots(QWidget):
         length = len(trace)
         if self._dirty or trace is not self._shown_trace or length != self._shown_length:
             waited = self._since_update.elapsed()
-            if length - max(self._shown_length, 0) > DEFER_FROM_NEW_STEPS:
+            if self._far_behind(length):
                 # Many new steps at once (the end of a long run): the other views and their
                 # painting first, the plots' catching up in the next turn of the event loop.
                 if not self._update_timer.isActive():
@@ -356,7 +357,7 @@ class HistoryPlots(QWidget):
     def _show_latest(self) -> None:
         self._update_timer.stop()
         trace, length = self._session.trace, len(self._session.trace)
-        if self._catch_up_to is None and length - max(self._shown_length, 0) > DEFER_FROM_NEW_STEPS:
+        if self._catch_up_to is None and self._far_behind(length):
             self._catch_up_to = length  # bin up to here field by field, then show whatever is there
         if self._catch_up_to is not None:
             if self._bin_one_field(trace, min(self._catch_up_to, length)):
@@ -365,6 +366,10 @@ class HistoryPlots(QWidget):
             self._catch_up_to = None
         self._show_trace(trace, length)
         self._since_update.restart()
+
+    def _far_behind(self, length: int) -> bool:
+        """Whether a trace of ``length`` steps holds too many steps not yet shown to take at once."""
+        return length - max(self._shown_length, 0) > DEFER_FROM_NEW_STEPS
 
     def _grown(self, trace: Trace, length: int) -> bool:
         """Whether ``trace`` is the one shown, only longer (its rows shown before are unchanged)."""

@@ -61,14 +61,14 @@ class Decimated:
         last = np.minimum(first + (self.bin_size - 1), self.stop)
         return first, last
 
-    def curve(self, unit: int) -> tuple[np.ndarray, np.ndarray]:
-        """x (steps) and y of one unit's curve: for each bin its min at its first step, then its
-        max at its last step, so the line sweeps the whole band the unit covered."""
+    def curves(self) -> tuple[np.ndarray, np.ndarray]:
+        """x (steps, 2·bins) and y (2·bins, H) of every unit's curve: for each bin its min at its
+        first step, then its max at its last step, so each line sweeps the whole band it covered."""
         first, last = self.bin_edges()
         x = np.empty(2 * len(first))
-        y = np.empty(2 * len(first))
+        y = np.empty((2 * len(first), self.lows.shape[1]), dtype=self.lows.dtype)
         x[0::2], x[1::2] = first, last
-        y[0::2], y[1::2] = self.lows[:, unit], self.highs[:, unit]
+        y[0::2], y[1::2] = self.lows, self.highs
         return x, y
 
     def peaks(self, middle: float) -> np.ndarray:

@@ -143,12 +143,7 @@ class CurveTrack:
             x = np.arange(shown.start + 1, shown.stop + 1, dtype=np.float64)  # steps, shared
             self.item.set_data(x, shown.lows)
         else:
-            first, last = shown.bin_edges()
-            x = np.empty(2 * len(first))
-            x[0::2], x[1::2] = first, last
-            y = np.empty((2 * len(first), shown.lows.shape[1]), dtype=shown.lows.dtype)
-            y[0::2], y[1::2] = shown.lows, shown.highs  # each bin's min at its first step, max at its last
-            self.item.set_data(x, y)
+            self.item.set_data(*shown.curves())
         self._fit_y()
 
     def _fit_y(self, *_: object) -> None:

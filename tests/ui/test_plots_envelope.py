@@ -81,7 +81,8 @@ def test_peaks_survive_binning():
     values[77_777, 1] = -3.0
     shown = Envelope(2048).update(values)
     assert shown.highs[:, 0].max() == 7.0 and shown.lows[:, 1].min() == -3.0
-    x, y = shown.curve(0)
+    x, y = shown.curves()
+    y = y[:, 0]
     assert len(x) <= 4096 and x[0] == 1 and x[-1] == 100_000
     spike = np.flatnonzero(y == 7.0)
     assert len(spike) == 1 and x[spike[0]] - shown.bin_size < 31_416 <= x[spike[0]]

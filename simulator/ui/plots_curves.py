@@ -13,7 +13,12 @@ unit as one polyline in device pixels:
   :data:`WIDE_PEN_POINTS` points and is not reduced to pixel columns (a wide
   line costs Qt's raster engine ten times as much); beyond that the units are
   drawn 1 px wide, in their colour and dash. The selected unit keeps its wide
-  pen at any length.
+  pen at any length;
+* data that only grew (a step added, the last min/max bin widened) repaints
+  only from the first changed point on: the item's bounding rect keeps room
+  (:data:`RESERVE_SHARE`) for the growth, so it need not change with every
+  step, and a partial repaint draws only the pixel columns it exposes. A
+  step at the end of a long history thus redraws a few columns, not the plot.
 
 :class:`UnitCurve` is one unit's face of it: its data, pen and visibility, as
 the legend and the tests see a curve.
@@ -30,6 +35,7 @@ import pyqtgraph as pg
 from pyqtgraph import functions as fn
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 WIDE_PEN_POINTS = 2500
 """A plot whose visible curves hold more points than this draws them 1 px wide (the selected one excepted)."""
@@ -43,6 +49,16 @@ Bounds = tuple[float | None, float | None]
 DASH_PIXELS = (4, 2)
 """A dashed unit drawn as pixel columns: this many columns drawn, then this many left out
 (Qt's dash line at 1 px)."""
+
+RESERVE_SHARE = 0.05
+"""The bounding rect reaches this share of the x extent (at least :data:`RESERVE_MIN` steps)
+past the last point, so a growing history stays inside it for a while."""
+
+RESERVE_MIN = 16.0
+
+EXPOSE_MARGIN_PIXELS = 3
+"""A partial repaint reads the rows from this many pixel columns left of the exposed area: the
+first column read may lack rows, and it lies outside what is painted."""
 
 DOT_RADIUS = 3.0
 """Radius in pixels of the dots that mark each step of a very short history."""
@@ -61,6 +77,7 @@ class UnitCurves(pg.GraphicsObject):
         super().__init__()
         self._x = np.zeros(0)
         self._y = np.zeros((0, hidden_size))
+        self._drawn_x, self._drawn_y = self._x, self._y
         self._pens = [QPen(QColor("black"))] * hidden_size
         self._visible = np.ones(hidden_size, dtype=bool)
         self._order = list(range(hidden_size))
@@ -70,6 +87,8 @@ class UnitCurves(pg.GraphicsObject):
             tuple[int, tuple[float, float] | None], tuple[float | None, float | None]
         ] = {}
         self._rect: QRectF | None = None
+        # The exposed rect (in item coordinates) reaches paint(): a partial repaint draws less.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     # ------------------------------------------------------------ data and style
     @property
@@ -88,8 +107,37 @@ class UnitCurves(pg.GraphicsObject):
         """Show ``y`` (n, H) at ``x`` (n,), ascending; the arrays are kept, not copied."""
         if y.ndim != 2 or y.shape != (len(x), self.hidden_size):
             raise ValueError(f"y must have shape ({len(x)}, {self.hidden_size}), not {y.shape}")
+        # Compared with a copy of what was drawn: the caller's arrays may be views of rows that
+        # have since been rewritten in place.
+        changed = _first_changed_row(self._drawn_x, self._drawn_y, x, y)
+        if changed is None:
+            return
+        old_x = self._drawn_x
         self._x, self._y = x, y
-        self._geometry_changed()
+        self._drawn_x, self._drawn_y = x.copy(), y.copy()
+        if changed == 0 or not self._holds(x, y[changed:]):
+            self._geometry_changed()
+            return
+        self._bounds_cache.clear()
+        self.informViewBoundsChanged()
+        # The line from the last unchanged point on is redrawn; the rest of the rect holds
+        # whatever was drawn past it before.
+        start = min(old_x[changed - 1], x[changed - 1]) - self.pixelPadding() * self._pixel_size()[0]
+        rect = self.boundingRect()
+        self.update(QRectF(start, rect.top(), rect.right() - start, rect.height()))
+
+    def _holds(self, x: np.ndarray, rows: np.ndarray) -> bool:
+        """Whether the bounding rect (if known) holds the last point of ``x`` and the new rows
+        ``rows`` of y, with room for the pens (the rows before are unchanged, hence inside)."""
+        if self._rect is None or self._rect.isEmpty() or len(x) == 0:
+            return False
+        shown = rows[:, self._visible]
+        if shown.size == 0 or not np.isfinite(shown).all():
+            return False
+        pad_x, pad_y = self._pixel_size()
+        pad = self.pixelPadding() - 0.5  # half a pixel spare: the data's own extent is inside
+        rect = self._rect.adjusted(pad * pad_x, pad * pad_y, -pad * pad_x, -pad * pad_y)
+        return bool(x[-1] <= rect.right() and rect.top() <= shown.min() and shown.max() <= rect.bottom())
 
     def set_pens(self, pens: Sequence[QPen], on_top: int | None = None) -> None:
         """One pen per unit; ``on_top`` (a unit) is drawn last, over the others."""
@@ -173,6 +221,7 @@ class UnitCurves(pg.GraphicsObject):
             else:
                 pad_x, pad_y = self._pixel_size()
                 pad = self.pixelPadding()
+                x1 += max(RESERVE_SHARE * (x1 - x0), RESERVE_MIN)  # room to grow into
                 self._rect = QRectF(x0, y0, x1 - x0, y1 - y0).adjusted(
                     -pad * pad_x, -pad * pad_y, pad * pad_x, pad * pad_y
                 )
@@ -191,16 +240,21 @@ class UnitCurves(pg.GraphicsObject):
         self.prepareGeometryChange()
 
     # ------------------------------------------------------------ painting
-    def paint(self, painter: QPainter, *_: object) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, *_: object) -> None:
         if len(self._x) == 0 or not self._visible.any():
             return
         transform = painter.transform()
         x, y = self._rows_in_view()
         if len(x) == 0:
             return
-        x_device = x * transform.m11() + transform.dx()
+        scale, shift = transform.m11(), transform.dx()
+        dense = _dense(x * scale + shift)
+        if dense and scale:
+            # Pixel columns: only those the repaint exposes (and a few to their left) are read.
+            x, y = _rows_between(x, y, option.exposedRect, EXPOSE_MARGIN_PIXELS / abs(scale))
+        x_device = x * scale + shift
         y_device = np.clip(y * transform.m22() + transform.dy(), -DEVICE_LIMIT, DEVICE_LIMIT)
-        columns = _pixel_columns(x_device)
+        columns = _pixel_columns(x_device, shift) if dense and len(x) else None
         painter.save()
         painter.setTransform(QTransform())  # from here on, in device pixels
         if columns is None:
@@ -241,7 +295,7 @@ class UnitCurves(pg.GraphicsObject):
         highs = np.maximum(highs, lows + 0.5)  # at least one pixel
         finite = np.isfinite(lows) & np.isfinite(highs)
         # A dashed pen would restart its pattern on every short line: dash the columns instead.
-        dashes = (columns.x - 0.5) % sum(DASH_PIXELS) < DASH_PIXELS[0]
+        dashes = columns.index % sum(DASH_PIXELS) < DASH_PIXELS[0]
         for unit in self._order:
             if not self._visible[unit]:
                 continue
@@ -256,7 +310,8 @@ class UnitCurves(pg.GraphicsObject):
                 continue
             painter.setPen(pen)
             for run in _true_runs(drawn):
-                _draw_column_path(painter, columns.x[run], lows[run, unit], highs[run, unit])
+                up = columns.index[run] % 2 == 0
+                _draw_column_path(painter, columns.x[run], lows[run, unit], highs[run, unit], up)
 
     def _rows_in_view(self) -> tuple[np.ndarray, np.ndarray]:
         """The rows inside the view's x range, one more each side so lines leave the edges."""
@@ -272,22 +327,50 @@ class UnitCurves(pg.GraphicsObject):
 
 class PixelColumns(NamedTuple):
     """Rows grouped by the pixel column they fall in: ``starts`` indexes each column's first row,
-    ``x`` is each column's centre in device pixels."""
+    ``x`` is each column's centre in device pixels, and ``index`` numbers the columns from the
+    one where x = 0 lies. The index, not the device x, sets the dash pattern and which way each
+    column is drawn: a partial repaint into a cache may paint with another device origin."""
 
     starts: np.ndarray
     x: np.ndarray
+    index: np.ndarray
 
 
-def _pixel_columns(x_device: np.ndarray) -> PixelColumns | None:
-    """The rows' pixel columns, or ``None`` when there are at most two rows per column (then a
-    line through the points themselves is drawn)."""
+def _dense(x_device: np.ndarray) -> bool:
+    """Whether rows at ``x_device`` (ascending device x) hold more than two rows per pixel
+    column on average: then they are drawn as pixel columns."""
     if len(x_device) < 3 or not np.isfinite(x_device[[0, -1]]).all():
-        return None
-    if len(x_device) <= 2 * (abs(x_device[-1] - x_device[0]) + 1):
-        return None
+        return False
+    return len(x_device) > 2 * (abs(x_device[-1] - x_device[0]) + 1)
+
+
+def _pixel_columns(x_device: np.ndarray, origin: float) -> PixelColumns:
+    """The rows' pixel columns (``x_device`` ascending, finite; x = 0 lies at ``origin``)."""
     column = np.floor(x_device)
     starts = np.concatenate([[0], np.flatnonzero(np.diff(column)) + 1])
-    return PixelColumns(starts, column[starts] + 0.5)
+    return PixelColumns(starts, column[starts] + 0.5, column[starts].astype(np.int64) - math.floor(origin))
+
+
+def _rows_between(x: np.ndarray, y: np.ndarray, rect: QRectF, margin: float) -> tuple[np.ndarray, np.ndarray]:
+    """The rows whose x lies across ``rect`` (item coordinates) widened by ``margin`` on either
+    side, and one more on either side."""
+    first = max(int(np.searchsorted(x, rect.left() - margin, "left")) - 1, 0)
+    last = min(int(np.searchsorted(x, rect.right() + margin, "right")) + 1, len(x))
+    return x[first:last], y[first:last]
+
+
+def _first_changed_row(old_x: np.ndarray, old_y: np.ndarray, x: np.ndarray, y: np.ndarray) -> int | None:
+    """The first row where (``x``, ``y``) differs from (``old_x``, ``old_y``), counting a row
+    only one of them has (or a NaN) as changed; ``None`` when they are the same."""
+    if old_y.shape[1:] != y.shape[1:]:
+        return 0
+    common = min(len(old_x), len(x))
+    differs = old_x[:common] != x[:common]
+    differs |= (old_y[:common] != y[:common]).any(axis=1)
+    found = np.flatnonzero(differs)
+    if len(found):
+        return int(found[0])
+    return None if len(old_x) == len(x) else common
 
 
 def _true_runs(mask: np.ndarray) -> list[slice]:
@@ -298,16 +381,17 @@ def _true_runs(mask: np.ndarray) -> list[slice]:
     return [slice(a, b) for a, b in zip(edges[0::2], edges[1::2], strict=True)]
 
 
-def _draw_column_path(painter: QPainter, x: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> None:
-    """One polyline covering each column from ``lows`` to ``highs``: up one column, down the
-    next, so the steps between columns run along the band's edges (a polyline costs Qt a fraction
-    of what as many separate lines do)."""
+def _draw_column_path(
+    painter: QPainter, x: np.ndarray, lows: np.ndarray, highs: np.ndarray, up: np.ndarray
+) -> None:
+    """One polyline covering each column from ``lows`` to ``highs``: up the columns where ``up``,
+    down the others (which alternate), so the steps between columns run along the band's edges
+    (a polyline costs Qt a fraction of what as many separate lines do)."""
     if len(x) == 0:
         return
     polyline = fn.create_qpolygonf(2 * len(x))
     points = fn.ndarray_from_qpolygonf(polyline)
     points[0::2, 0] = points[1::2, 0] = x
-    up = np.arange(len(x)) % 2 == 0
     points[0::2, 1] = np.where(up, lows, highs)
     points[1::2, 1] = np.where(up, highs, lows)
     painter.drawPolyline(polyline)

@@ -87,6 +87,7 @@ class UnitCurves(pg.GraphicsObject):
             tuple[int, tuple[float, float] | None], tuple[float | None, float | None]
         ] = {}
         self._rect: QRectF | None = None
+        self._room: Room | None = None  # the data's extent in the rect, before padding
         # The exposed rect (in item coordinates) reaches paint(): a partial repaint draws less.
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
@@ -122,22 +123,20 @@ class UnitCurves(pg.GraphicsObject):
         self.informViewBoundsChanged()
         # The line from the last unchanged point on is redrawn; the rest of the rect holds
         # whatever was drawn past it before.
-        start = min(old_x[changed - 1], x[changed - 1]) - self.pixelPadding() * self._pixel_size()[0]
+        start = min(old_x[changed - 1], x[changed - 1]) - self._room.pad_x
         rect = self.boundingRect()
         self.update(QRectF(start, rect.top(), rect.right() - start, rect.height()))
 
     def _holds(self, x: np.ndarray, rows: np.ndarray) -> bool:
-        """Whether the bounding rect (if known) holds the last point of ``x`` and the new rows
-        ``rows`` of y, with room for the pens (the rows before are unchanged, hence inside)."""
-        if self._rect is None or self._rect.isEmpty() or len(x) == 0:
+        """Whether the room of the bounding rect (if known) holds the last point of ``x`` and the
+        new rows ``rows`` of y (the rows before are unchanged, hence inside)."""
+        room = self._room
+        if self._rect is None or room is None or len(x) == 0:
             return False
         shown = rows[:, self._visible]
         if shown.size == 0 or not np.isfinite(shown).all():
             return False
-        pad_x, pad_y = self._pixel_size()
-        pad = self.pixelPadding() - 0.5  # half a pixel spare: the data's own extent is inside
-        rect = self._rect.adjusted(pad * pad_x, pad * pad_y, -pad * pad_x, -pad * pad_y)
-        return bool(x[-1] <= rect.right() and rect.top() <= shown.min() and shown.max() <= rect.bottom())
+        return bool(x[-1] <= room.right and room.bottom <= shown.min() and shown.max() <= room.top)
 
     def set_pens(self, pens: Sequence[QPen], on_top: int | None = None) -> None:
         """One pen per unit; ``on_top`` (a unit) is drawn last, over the others."""
@@ -176,7 +175,7 @@ class UnitCurves(pg.GraphicsObject):
 
     def _geometry_changed(self) -> None:
         self._bounds_cache.clear()
-        self._rect = None
+        self._rect = self._room = None
         self.prepareGeometryChange()
         self.informViewBoundsChanged()
         self.update()
@@ -222,6 +221,7 @@ class UnitCurves(pg.GraphicsObject):
                 pad_x, pad_y = self._pixel_size()
                 pad = self.pixelPadding()
                 x1 += max(RESERVE_SHARE * (x1 - x0), RESERVE_MIN)  # room to grow into
+                self._room = Room(x1, y0, y1, pad * pad_x)
                 self._rect = QRectF(x0, y0, x1 - x0, y1 - y0).adjusted(
                     -pad * pad_x, -pad * pad_y, pad * pad_x, pad * pad_y
                 )
@@ -236,7 +236,7 @@ class UnitCurves(pg.GraphicsObject):
 
     def viewTransformChanged(self) -> None:
         """Zooming changes how much data a pixel of padding is."""
-        self._rect = None
+        self._rect = self._room = None
         self.prepareGeometryChange()
 
     # ------------------------------------------------------------ painting
@@ -294,6 +294,9 @@ class UnitCurves(pg.GraphicsObject):
         highs[1:] = np.fmax(highs[1:], last)
         highs = np.maximum(highs, lows + 0.5)  # at least one pixel
         finite = np.isfinite(lows) & np.isfinite(highs)
+        whole = finite.all(axis=0)
+        up = columns.index % 2 == 0
+        path = ColumnPath(columns.x, up)  # one buffer for every unit drawn whole
         # A dashed pen would restart its pattern on every short line: dash the columns instead.
         dashes = columns.index % sum(DASH_PIXELS) < DASH_PIXELS[0]
         for unit in self._order:
@@ -309,9 +312,11 @@ class UnitCurves(pg.GraphicsObject):
                 _draw_segments(painter, x, lows[drawn & dashes, unit], x, highs[drawn & dashes, unit])
                 continue
             painter.setPen(pen)
+            if whole[unit]:
+                path.draw(painter, lows[:, unit], highs[:, unit])
+                continue
             for run in _true_runs(drawn):
-                up = columns.index[run] % 2 == 0
-                _draw_column_path(painter, columns.x[run], lows[run, unit], highs[run, unit], up)
+                ColumnPath(columns.x[run], up[run]).draw(painter, lows[run, unit], highs[run, unit])
 
     def _rows_in_view(self) -> tuple[np.ndarray, np.ndarray]:
         """The rows inside the view's x range, one more each side so lines leave the edges."""
@@ -323,6 +328,16 @@ class UnitCurves(pg.GraphicsObject):
             last = min(int(np.searchsorted(x, high, "right")) + 1, len(x))
             x, y = x[first:last], y[first:last]
         return x, y
+
+
+class Room(NamedTuple):
+    """What a :class:`UnitCurves` bounding rect holds before its padding: data up to x =
+    ``right`` with y from ``bottom`` to ``top``; ``pad_x`` is its padding in x (data units)."""
+
+    right: float
+    bottom: float
+    top: float
+    pad_x: float
 
 
 class PixelColumns(NamedTuple):
@@ -381,20 +396,24 @@ def _true_runs(mask: np.ndarray) -> list[slice]:
     return [slice(a, b) for a, b in zip(edges[0::2], edges[1::2], strict=True)]
 
 
-def _draw_column_path(
-    painter: QPainter, x: np.ndarray, lows: np.ndarray, highs: np.ndarray, up: np.ndarray
-) -> None:
-    """One polyline covering each column from ``lows`` to ``highs``: up the columns where ``up``,
-    down the others (which alternate), so the steps between columns run along the band's edges
-    (a polyline costs Qt a fraction of what as many separate lines do)."""
-    if len(x) == 0:
-        return
-    polyline = fn.create_qpolygonf(2 * len(x))
-    points = fn.ndarray_from_qpolygonf(polyline)
-    points[0::2, 0] = points[1::2, 0] = x
-    points[0::2, 1] = np.where(up, lows, highs)
-    points[1::2, 1] = np.where(up, highs, lows)
-    painter.drawPolyline(polyline)
+class ColumnPath:
+    """One polyline covering pixel columns at ``x``: up (from low to high) where ``up``, down
+    elsewhere (they alternate), so the steps between columns run along the band's edges. A
+    polyline costs Qt a fraction of what as many separate lines do; its points are filled in
+    place for each unit drawn."""
+
+    def __init__(self, x: np.ndarray, up: np.ndarray) -> None:
+        self._polyline = fn.create_qpolygonf(2 * len(x))
+        self._points = fn.ndarray_from_qpolygonf(self._polyline)
+        self._points[0::2, 0] = self._points[1::2, 0] = x
+        self._up = up
+
+    def draw(self, painter: QPainter, lows: np.ndarray, highs: np.ndarray) -> None:
+        if len(self._up) == 0:
+            return
+        np.copyto(self._points[0::2, 1], np.where(self._up, lows, highs))
+        np.copyto(self._points[1::2, 1], np.where(self._up, highs, lows))
+        painter.drawPolyline(self._polyline)
 
 
 def _finite_runs(x: np.ndarray, y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -24,7 +24,13 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
 from simulator.io.atomic import atomic_write
 from simulator.session import Session
-from simulator.ui.diagram.scene import DiagramScene, current_values, header_html, step_label_html
+from simulator.ui.diagram.scene import (
+    DiagramScene,
+    current_values,
+    drawn_afresh,
+    header_html,
+    step_label_html,
+)
 from simulator.ui.plots import HistoryPlots
 
 VIDEO_EXTRA = 'pip install "lstm-gate-simulator[video]"'
@@ -70,7 +76,8 @@ def render_scene(scene: QGraphicsScene, width: int, height: int) -> QImage:
     scale = min(width / source.width(), height / source.height())
     target = QRectF(0, 0, source.width() * scale, source.height() * scale)
     target.moveCenter(QPointF(width / 2, height / 2))
-    scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+    with drawn_afresh(scene):
+        scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
     painter.end()
     return image
 
@@ -144,7 +151,8 @@ def export_diagram_svg(
     painter = QPainter(generator)
     painter.setRenderHints(RENDER_HINTS)
     painter.fillRect(QRectF(0, 0, width, height), _background(scene))
-    scene.render(painter, target, rect, Qt.AspectRatioMode.KeepAspectRatio)
+    with drawn_afresh(scene):
+        scene.render(painter, target, rect, Qt.AspectRatioMode.KeepAspectRatio)
     painter.end()
     data = bytes(buffer.data())
     atomic_write(path, lambda handle: handle.write(data))

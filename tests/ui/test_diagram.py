@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QGraphicsItem
 
 from simulator.engine import LSTMParams
 from simulator.io.presets import Preset
@@ -13,7 +16,9 @@ from simulator.parts import PART_NAMES
 from simulator.session import Session
 from simulator.ui import colors
 from simulator.ui.diagram import DiagramView, style
+from simulator.ui.diagram.items import WIRE_LEVELS, LabelItem, NodeItem, WireItem, wire_level
 from simulator.ui.diagram.layout import grid_for
+from simulator.ui.export import export_diagram_svg
 
 COMPUTED_PARTS = [name for name in PART_NAMES if name not in ("inputs", "hidden_prev", "cell_prev")]
 
@@ -238,3 +243,70 @@ def test_clicking_a_wire_selects_what_it_carries_and_empty_space_selects_nothing
     assert view.part_at(inside_the_l) is None
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=viewport_point(view, inside_the_l))
     assert session.selected == "cell"
+
+
+# ----------------------------------------------------------------- repainting only what changed
+CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
+
+
+def test_each_new_step_is_painted_in_the_window(qtbot, view: DiagramView):
+    """What the window shows (labels and nodes from their pixmaps) follows step after step."""
+    session = view.session
+    for _ in range(3):
+        session.step()
+        image = pixels(view.grab().toImage())
+        for name in ("forget_gate", "cell", "hidden"):
+            for unit, color in enumerate(view.part_colors(name)):
+                centre = view.mapFromScene(
+                    unit_centre(view, name, unit) + QPointF(0, -view.part_rect(name).height() / 2 + 5)
+                )
+                assert np.abs(image[centre.y(), centre.x(), :3].astype(int) - rgb(color)).max() <= 2, (
+                    name,
+                    unit,
+                )
+
+
+def test_labels_and_nodes_are_cached_and_a_file_still_holds_their_text(view: DiagramView, tmp_path):
+    items = view.scene().items()
+    labels = [item for item in items if isinstance(item, LabelItem)]
+    nodes = [item for item in items if isinstance(item, NodeItem)]
+    assert labels and nodes and all(item.cacheMode() == CACHED for item in labels + nodes)
+    path = tmp_path / "cell.svg"
+    export_diagram_svg(view, path, title="cell")
+    words = " ".join("".join(t.itertext()) for t in ET.parse(path).iter("{http://www.w3.org/2000/svg}text"))
+    assert "forget gate" in words  # drawn as text, not as a cached pixmap
+    assert all(item.cacheMode() == CACHED for item in labels + nodes)  # and cached again after
+
+
+def test_a_caption_set_to_the_same_text_is_not_laid_out_again(view: DiagramView):
+    label = view.scene().header
+    calls = []
+    set_html = label.setHtml
+    label.setHtml = lambda html: (calls.append(html), set_html(html))
+    label.set_html("<b>t</b> = 5")
+    label.set_html("<b>t</b> = 5")
+    assert calls == ["<b>t</b> = 5"] and label.toPlainText() == "t = 5"
+
+
+def test_wire_levels_step_with_the_square_root_of_the_magnitude():
+    assert wire_level(None) is None
+    assert wire_level(0.0) == 0 and wire_level(1.0) == WIRE_LEVELS == wire_level(-7.0)
+    assert wire_level(0.25) == WIRE_LEVELS // 2
+    levels = [wire_level(m) for m in np.linspace(0, 1, 200)]
+    assert levels == sorted(levels)
+
+
+def test_a_wire_repaints_only_when_its_line_changes(view: DiagramView):
+    wire = next(item for item in view.scene().items() if isinstance(item, WireItem))
+    wire.set_magnitude(0.5)
+    updates = []
+    update = wire.update
+    wire.update = lambda *args: (updates.append(args), update(*args))
+    width = wire.pen().widthF()
+    wire.set_magnitude(0.5 + 1e-4)  # the same width and shade
+    assert updates == [] and wire.magnitude == pytest.approx(0.5001)
+    assert wire.pen().widthF() == width
+    wire.set_magnitude(0.9)
+    assert len(updates) == 1 and wire.pen().widthF() > width
+    wire.set_magnitude(None)
+    assert len(updates) == 2 and wire.pen().widthF() < width

@@ -73,6 +73,7 @@ class VectorItem(QGraphicsItem):
         self._values: np.ndarray | None = None
         self._rgba: np.ndarray | None = None
         self._image: QImage | None = None
+        self._cells: list[tuple[QRectF, QColor, QColor, str]] | None = None
         self._selected = False
         self._unit: int | None = None
         self.setAcceptHoverEvents(True)
@@ -93,6 +94,7 @@ class VectorItem(QGraphicsItem):
     # ------------------------------------------------------------ state
     def set_values(self, values: np.ndarray | None) -> None:
         """Show ``values`` (one per unit), or grey "not computed yet" cells for ``None``."""
+        self._cells = None  # what each text cell shows, worked out at the next paint
         if values is None:
             self._values = self._rgba = self._image = None
         else:
@@ -225,11 +227,20 @@ class VectorItem(QGraphicsItem):
             painter.fillRect(rect, hatch)
 
     def _paint_text_cells(self, painter: QPainter) -> None:
+        if self._cells is None:
+            self._cells = [
+                (
+                    self.cell_rect(unit).adjusted(1.5, 1.5, -1.5, -1.5),
+                    color,
+                    colors.text_color_on(color),
+                    text,
+                )
+                for unit, (color, text) in enumerate(zip(self.colors(), self.texts(), strict=True))
+            ]
         painter.setFont(style.font(VALUE_FONT_SIZE, limit=VALUE_FONT_LIMIT))
-        for unit, (color, text) in enumerate(zip(self.colors(), self.texts(), strict=True)):
-            cell = self.cell_rect(unit).adjusted(1.5, 1.5, -1.5, -1.5)
+        for cell, color, text_color, text in self._cells:
             painter.fillRect(cell, color)
-            painter.setPen(colors.text_color_on(color))
+            painter.setPen(text_color)
             painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, text)
 
 
@@ -243,6 +254,8 @@ class NodeItem(QGraphicsItem):
         self._selected = False
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(1)
+        # Drawn once into a pixmap: values changing around it repaint it from there.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def outline_rect(self) -> QRectF:
         if self.shape_kind == "box":
@@ -356,10 +369,13 @@ class WireItem(QGraphicsItem):
         return stroker.createStroke(self._path)
 
     def set_magnitude(self, magnitude: float | None) -> None:
-        """The mean absolute value carried now, or ``None`` when nothing flows yet."""
+        """The mean absolute value carried now, or ``None`` when nothing flows yet; repainted
+        only when that changes the line (see :func:`wire_level`)."""
         if magnitude != self._magnitude:
+            drawn = wire_level(self._magnitude)
             self._magnitude = magnitude
-            self.update()
+            if wire_level(magnitude) != drawn:
+                self.update()
 
     @property
     def magnitude(self) -> float | None:
@@ -367,10 +383,11 @@ class WireItem(QGraphicsItem):
 
     def pen(self) -> QPen:
         """Width and darkness grow with the magnitude; dashed grey when nothing flows."""
-        if self._magnitude is None:
+        step = wire_level(self._magnitude)
+        if step is None:
             pen = QPen(style.WIRE_QUIET, style.WIRE_MIN_WIDTH, Qt.PenStyle.DashLine)
         else:
-            level = math.sqrt(min(abs(self._magnitude), 1.0))
+            level = step / WIRE_LEVELS
             width = style.WIRE_MIN_WIDTH + (style.WIRE_MAX_WIDTH - style.WIRE_MIN_WIDTH) * level
             pen = QPen(style.mix(style.WIRE_QUIET, style.WIRE_LOUD, 0.3 + 0.7 * level), width)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
@@ -402,6 +419,19 @@ class WireItem(QGraphicsItem):
         return QPolygonF([tip, base + QPointF(-uy * half, ux * half), base + QPointF(uy * half, -ux * half)])
 
 
+WIRE_LEVELS = 64
+"""A wire's width and shade take this many steps from quiet to loud: a change of magnitude
+smaller than a step (a fraction of a pixel, a shade the eye cannot tell) repaints nothing."""
+
+
+def wire_level(magnitude: float | None) -> int | None:
+    """The step, 0..:data:`WIRE_LEVELS`, a wire carrying ``magnitude`` is drawn at: the square
+    root of |magnitude| (at most 1), rounded; ``None`` for nothing flowing."""
+    if magnitude is None:
+        return None
+    return round(math.sqrt(min(abs(magnitude), 1.0)) * WIRE_LEVELS)
+
+
 class LabelItem(QGraphicsTextItem):
     """A part's symbol in rich text (subscripts), clickable like the part itself."""
 
@@ -411,11 +441,20 @@ class LabelItem(QGraphicsTextItem):
         self.muted = muted
         self.setFont(style.font(size))
         self.recolor()
+        self._html = html
         self.setHtml(html)
         self.document().setDocumentMargin(2)
         if part is not None:
             self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(3)
+        # Laying out rich text is slow: drawn once into a pixmap, repainted from there.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def set_html(self, html: str) -> None:
+        """Show ``html`` (laying text out is slow: nothing is done when it is what is shown)."""
+        if html != self._html:
+            self._html = html
+            self.setHtml(html)
 
     def recolor(self) -> None:
         """Take the text colour (ink, or muted for a caption) from the active palette."""

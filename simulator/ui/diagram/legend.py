@@ -46,6 +46,7 @@ class LegendItem(QGraphicsItem):
     def __init__(self) -> None:
         super().__init__()
         self.setZValue(1)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # repainted from a pixmap
 
     def bar_rect(self, index: int) -> QRectF:
         """The colour bar of ``BARS[index]``, in item coordinates."""

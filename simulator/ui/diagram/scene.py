@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene
 
 from simulator.engine import StepResult
 from simulator.parts import PART_NAMES, PARTS
@@ -25,6 +27,21 @@ INPUT_PARTS = ("inputs", "hidden_prev", "cell_prev")
 SCENE_MARGIN = 40.0
 PLAIN = "font-weight:normal"
 """Style of the unemphasised words of a caption."""
+
+
+@contextmanager
+def drawn_afresh(scene: QGraphicsScene) -> Iterator[None]:
+    """Inside the block, items that a view repaints from a cached pixmap are painted afresh:
+    rendering the scene to an image of another size or to SVG keeps lines sharp and text text."""
+    cached = [item for item in scene.items() if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+    modes = [item.cacheMode() for item in cached]
+    for item in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    try:
+        yield
+    finally:
+        for item, mode in zip(cached, modes, strict=True):
+            item.setCacheMode(mode)
 
 
 def current_values(session: Session) -> dict[str, np.ndarray | None]:
@@ -159,8 +176,8 @@ class DiagramScene(QGraphicsScene):
             bus = np.concatenate([values["hidden_prev"], values["inputs"]])
         for wire in self.wires:
             wire.set_magnitude(mean_magnitude(bus if wire.part == "bus" else values[wire.part]))
-        self.header.setHtml(header)
-        self.step_label.setHtml(step_label)
+        self.header.set_html(header)
+        self.step_label.set_html(step_label)
         self.step_label.setVisible(bool(step_label))
         self.step_label.place(self.layout_.step_label, "below", gap=0.0)
 

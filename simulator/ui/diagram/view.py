@@ -11,7 +11,13 @@ from simulator.session import Session
 from simulator.ui.diagram import style
 from simulator.ui.diagram.gradient_overlay import GradientOverlay
 from simulator.ui.diagram.items import VectorItem, part_of
-from simulator.ui.diagram.scene import DiagramScene, current_values, header_html, step_label_html
+from simulator.ui.diagram.scene import (
+    DiagramScene,
+    current_values,
+    drawn_afresh,
+    header_html,
+    step_label_html,
+)
 
 
 class DiagramView(QGraphicsView):
@@ -246,6 +252,7 @@ class DiagramView(QGraphicsView):
         scale = min(width / source.width(), height / source.height())
         target = QRectF(0, 0, source.width() * scale, source.height() * scale)
         target.moveCenter(QPointF(width / 2, height / 2))
-        self._scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+        with drawn_afresh(self._scene):
+            self._scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
         painter.end()
         return image

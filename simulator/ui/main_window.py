@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -39,6 +38,7 @@ from simulator.ui.panels.inputs import InputsPanel
 from simulator.ui.panels.inspector import InspectorPanel
 from simulator.ui.plots import HistoryPlots
 from simulator.ui.settings import Settings
+from simulator.ui.steady_label import SteadyLabel
 from simulator.ui.transport import Player, TimeControls
 from simulator.ui.undo import UndoableEdits
 from simulator.ui.variants import action as compare_variants
@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
         menu.addAction(a["action_about"])
 
     def _build_status_bar(self) -> None:
-        self.time_status = QLabel()
+        self.time_status = SteadyLabel()
         self.time_status.setObjectName("status_time")
         self.statusBar().addPermanentWidget(self.time_status)
         self._update_status()

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
 from simulator.session import Session
+from simulator.ui.steady_label import SteadyLabel
 
 MIN_SPEED, MAX_SPEED = 1, 60
 FRAME_BUDGET_S = 1 / 60
@@ -160,9 +161,8 @@ class TimeControls(QWidget):
         self.timeline.setMinimumWidth(240)
         self.timeline.setToolTip("Timeline: drag to any step t (0 shows the initial state)")
         self.timeline.valueChanged.connect(session.seek)
-        self.position = QLabel()
+        self.position = SteadyLabel(min_width=120)
         self.position.setObjectName("time_label")
-        self.position.setMinimumWidth(120)
         self.position.setToolTip("Current step t of T steps")
 
         self.speed = QSpinBox()

@@ -11,6 +11,7 @@ from simulator import explain
 from simulator.parts import PARTS
 from simulator.session import Session
 from simulator.ui.colors import kind_of, qcolors, text_color_on
+from simulator.ui.steady_label import SteadyLabel
 from simulator.ui.throttle import Throttle
 
 FONT_GROWTH = 1.25
@@ -119,7 +120,7 @@ class InspectorPanel(QWidget):
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.heading.setToolTip("The selected part of the cell; click another part in the diagram.")
-        self.where = QLabel()
+        self.where = SteadyLabel()  # a new step number each step: no new layout each step
         self.where.setFont(font)
         self.where.setToolTip("The step whose values are shown.")
         self.formula = QLabel()

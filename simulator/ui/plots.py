@@ -26,13 +26,14 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
 from PySide6.QtCore import QElapsedTimer, QEvent, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from simulator.engine import Trace
 from simulator.parts import PARTS
 from simulator.session import Session
 from simulator.session import Signal as SessionSignal
+from simulator.ui.plots_cursor import CursorLabel
 from simulator.ui.plots_curves import UnitCurve, UnitCurves
 from simulator.ui.plots_envelope import Decimated, FieldHistory
 from simulator.ui.plots_follow import AHEAD_S, RangeFollower
@@ -174,6 +175,7 @@ class HistoryPlots(QWidget):
         self._legend = pg.LegendItem(colCount=1, labelTextColor=_FOREGROUND, frame=False, horSpacing=12)
         self._plots: dict[str, pg.PlotItem] = {}
         self._cursors: list[pg.InfiniteLine] = []
+        self._cursor_label = CursorLabel(QColor(_CURSOR), QColor(255, 255, 255, 210))
         for position, field in enumerate(GRID_ORDER):
             self._plots[field] = self._make_plot(field, position)
 
@@ -279,15 +281,12 @@ class HistoryPlots(QWidget):
             plot.setLabel("bottom", "step")
         plot.vb.sigRangeChangedManually.connect(self._on_zoomed)
         cursor = pg.InfiniteLine(
-            pos=0,
-            angle=90,
-            movable=True,
-            pen=pg.mkPen(_CURSOR, width=2),
-            hoverPen=pg.mkPen(_CURSOR, width=5),
-            label="t = {value:.0f}" if position == 0 else None,
-            labelOpts={"position": 0.9, "color": _CURSOR, "fill": (255, 255, 255, 210), "movable": False},
+            pos=0, angle=90, movable=True, pen=pg.mkPen(_CURSOR, width=2), hoverPen=pg.mkPen(_CURSOR, width=5)
         )
         cursor.setZValue(10)
+        if position == 0:
+            plot.addItem(self._cursor_label, ignoreBounds=True)
+            plot.vb.sigRangeChanged.connect(self._on_top_left_range_changed)
         cursor.sigPositionChanged.connect(self._on_cursor_moved)
         cursor.sigPositionChangeFinished.connect(self._on_cursor_released)
         plot.addItem(cursor, ignoreBounds=True)
@@ -442,8 +441,12 @@ class HistoryPlots(QWidget):
         try:
             for cursor in self._cursors:
                 cursor.setValue(t)
+            self._cursor_label.show_step(t, self._plots[GRID_ORDER[0]].viewRange())
         finally:
             self._moving_cursors = False
+
+    def _on_top_left_range_changed(self, _view: pg.ViewBox, view_range: list, *_: object) -> None:
+        self._cursor_label.follow_view(view_range)
 
     # ------------------------------------------------------------ user → session
     def _on_cursor_moved(self, cursor: pg.InfiniteLine) -> None:

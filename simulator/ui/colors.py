@@ -42,12 +42,26 @@ def value_range(kind: Kind, limit: float = 1.0) -> tuple[float, float]:
     return (0.0, 1.0) if kind == "gate" else (-limit, limit)
 
 
+LUT_SIZE = 1024
+"""Colours looked up per map: neighbours differ by at most one level of a byte, and a lookup
+costs a fraction of interpolating the map's stops (done for every row of the diagram each step)."""
+
+_LUTS: dict[str, np.ndarray] = {}
+
+
+def _lookup_table(kind: Kind) -> np.ndarray:
+    """(LUT_SIZE, 4) RGBA bytes from the map's low end to its high end (cached)."""
+    if kind not in _LUTS:
+        _LUTS[kind] = colormap(kind).getLookupTable(0.0, 1.0, LUT_SIZE, alpha=True, mode=pg.ColorMap.BYTE)
+    return _LUTS[kind]
+
+
 def rgba(values: np.ndarray, kind: Kind, limit: float = 1.0) -> np.ndarray:
     """RGBA bytes (N, 4) for values; out-of-range values take the colour of the nearer end."""
     low, high = value_range(kind, limit)
     values = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
     position = np.clip((values - low) / (high - low), 0.0, 1.0)
-    return colormap(kind).map(position, mode=pg.ColorMap.BYTE)
+    return _lookup_table(kind)[np.rint(position * (LUT_SIZE - 1)).astype(np.intp)]
 
 
 def qcolors(values: np.ndarray, kind: Kind, limit: float = 1.0) -> list[QColor]:

@@ -25,7 +25,7 @@ from os import PathLike
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
-from PySide6.QtCore import QElapsedTimer, QEvent, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
@@ -39,7 +39,7 @@ from simulator.ui.plots_envelope import Decimated, FieldHistory
 from simulator.ui.plots_follow import AHEAD_S, RangeFollower
 from simulator.ui.plots_grid import GridAxis
 from simulator.ui.plots_heatmap import CurveTrack, HeatmapTrack, Track
-from simulator.ui.throttle import INTERVAL_MS
+from simulator.ui.throttle import INTERVAL_MS, Throttle
 
 FIELDS = ("hidden", "cell", "forget_gate", "input_gate", "candidate", "output_gate")
 """The trace fields plotted, top to bottom."""
@@ -148,11 +148,7 @@ class HistoryPlots(QWidget):
         self._shown_revision = -1
         self._shown_length = -1
         self._dirty = True
-        self._since_update = QElapsedTimer()
-        self._since_update.start()
-        self._update_timer = QTimer(self)
-        self._update_timer.setSingleShot(True)
-        self._update_timer.timeout.connect(self._show_latest)
+        self._updates = Throttle(self._show_latest, self)  # coalesced for long histories
         self._moving_cursors = False
         self._following = True
         self._range = RangeFollower()
@@ -340,31 +336,28 @@ class HistoryPlots(QWidget):
         trace = self._session.trace
         length = len(trace)
         if self._dirty or trace is not self._shown_trace or length != self._shown_length:
-            waited = self._since_update.elapsed()
             if self._far_behind(length):
                 # Many new steps at once (the end of a long run): the other views and their
                 # painting first, the plots' catching up in the next turn of the event loop.
-                if not self._update_timer.isActive():
-                    self._update_timer.start(0)
-            elif length < THROTTLE_FROM_LENGTH or waited >= MIN_UPDATE_MS:
-                self._show_latest()
-            elif not self._update_timer.isActive():
-                # Long histories: coalesce the steps of fast playback into one update per frame.
-                self._update_timer.start(MIN_UPDATE_MS - waited)
+                self._updates.soon()
+            else:
+                # Long histories: the steps of fast playback coalesced into one update per frame.
+                long_history = length >= THROTTLE_FROM_LENGTH
+                if self._updates.on != long_history:
+                    self._updates.set_on(long_history)
+                self._updates()
         self._move_cursors(self._session.t)
 
     def _show_latest(self) -> None:
-        self._update_timer.stop()
         trace, length = self._session.trace, len(self._session.trace)
         if self._catch_up_to is None and self._far_behind(length):
             self._catch_up_to = length  # bin up to here field by field, then show whatever is there
         if self._catch_up_to is not None:
             if self._bin_one_field(trace, min(self._catch_up_to, length)):
-                self._update_timer.start(0)  # the next field in the next turn of the event loop
+                self._updates.soon()  # the next field in the next turn of the event loop
                 return
             self._catch_up_to = None
         self._show_trace(trace, length)
-        self._since_update.restart()
 
     def _far_behind(self, length: int) -> bool:
         """Whether a trace of ``length`` steps holds too many steps not yet shown to take at once."""

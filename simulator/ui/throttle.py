@@ -4,9 +4,10 @@ At full speed a frame comes every 17 ms or so, each thousands of steps on.
 Tables of numbers that change on every frame cannot be read at that rate, and
 redrawing them costs a good part of the frame. A :class:`Throttle` wraps a
 view's update: off, it calls the update at once; on (the main window turns it
-on while playing as fast as possible), at most once every :data:`INTERVAL_MS`,
-with a last call when the updates stop, and at once when it is turned off
-again, so a paused window always shows the current step.
+on for the tables while playing as fast as possible, the history plots while
+they hold a long history), at most once every :data:`INTERVAL_MS`, with a last
+call when the updates stop, and at once when it is turned off again, so a
+paused window always shows the current step.
 """
 
 from __future__ import annotations
@@ -56,6 +57,12 @@ class Throttle(QObject):
             self._run()
         elif not self._pending.isActive():
             self._pending.start(INTERVAL_MS - waited)
+
+    def soon(self) -> None:
+        """Run the update in a coming turn of the event loop: at once if none is due, else when
+        the one due runs."""
+        if not self._pending.isActive():
+            self._pending.start(0)
 
     def _run(self) -> None:
         self._pending.stop()

@@ -29,6 +29,16 @@ def test_off_every_call_runs_at_once(calls):
     assert len(made) == 5
 
 
+def test_soon_runs_once_in_a_coming_turn_of_the_event_loop(qtbot, calls):
+    throttle, made = calls
+    throttle.soon()
+    throttle.soon()  # one already due: no second
+    assert made == []
+    qtbot.waitUntil(lambda: len(made) == 1, timeout=INTERVAL_MS)
+    qtbot.wait(INTERVAL_MS)
+    assert len(made) == 1
+
+
 def test_on_calls_are_coalesced_and_the_last_one_still_runs(qtbot, calls):
     throttle, made = calls
     throttle.set_on(True)

@@ -80,7 +80,8 @@ def test_plots_follow_fast_play_ahead_then_close_in(qtbot, long_session):
     for step in range(1, 4):  # three frames of fast play, as the player's batches come
         qtbot.wait(20)
         long_session.seek(50_000 + 2_000 * step)
-        plots._show_latest()
+        # the plots take each batch in within a 20 Hz frame
+        qtbot.waitUntil(lambda step=step: plots.shown(FIELDS[0]).stop == 50_000 + 2_000 * step, timeout=500)
     length = 56_000
     end = plot.viewRange()[0][1]
     assert end > length + 1.1 * MARGIN_SHARE * length  # room ahead for the coming steps

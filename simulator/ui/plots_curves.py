@@ -18,7 +18,11 @@ unit as one polyline in device pixels:
   only from the first changed point on: the item's bounding rect keeps room
   (:data:`RESERVE_SHARE`) for the growth, so it need not change with every
   step, and a partial repaint draws only the pixel columns it exposes. A
-  step at the end of a long history thus redraws a few columns, not the plot.
+  step at the end of a long history thus redraws a few columns, not the plot;
+* while the data grows, the item is cached as a pixmap (the time cursor moves
+  over it without a repaint); data drawn anew in full (an edit) is drawn
+  straight into the view, which costs Qt's raster engine less than drawing
+  into a translucent pixmap and copying it.
 
 :class:`UnitCurve` is one unit's face of it: its data, pen and visibility, as
 the legend and the tests see a curve.
@@ -117,8 +121,10 @@ class UnitCurves(pg.GraphicsObject):
         self._x, self._y = x, y
         self._drawn_x, self._drawn_y = x.copy(), y.copy()
         if changed == 0 or not self._holds(x, y[changed:]):
+            self._cache(False)
             self._geometry_changed()
             return
+        self._cache(True)
         self._bounds_cache.clear()
         self.informViewBoundsChanged()
         # The line from the last unchanged point on is redrawn; the rest of the rect holds
@@ -126,6 +132,12 @@ class UnitCurves(pg.GraphicsObject):
         start = min(old_x[changed - 1], x[changed - 1]) - self._room.pad_x
         rect = self.boundingRect()
         self.update(QRectF(start, rect.top(), rect.right() - start, rect.height()))
+
+    def _cache(self, on: bool) -> None:
+        """Cache the item as a pixmap (``on``) or draw it straight into the view."""
+        mode = QGraphicsItem.CacheMode.DeviceCoordinateCache if on else QGraphicsItem.CacheMode.NoCache
+        if self.cacheMode() != mode:
+            self.setCacheMode(mode)
 
     def _holds(self, x: np.ndarray, rows: np.ndarray) -> bool:
         """Whether the room of the bounding rect (if known) holds the last point of ``x`` and the

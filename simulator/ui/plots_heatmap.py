@@ -17,7 +17,6 @@ from typing import Literal, Protocol
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QGraphicsItem
 
 from simulator.ui import colors
 from simulator.ui.plots_curves import UnitCurve, UnitCurves
@@ -119,8 +118,6 @@ class CurveTrack:
         self._plot = plot
         self._selected: int | None = None
         self.item = UnitCurves(hidden_size)
-        # Cached as a pixmap: moving the time cursor over it repaints nothing of the curves.
-        self.item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.addItem(self.item)
         self.curves = [UnitCurve(self.item, unit, f"unit {unit}") for unit in range(hidden_size)]
         self._fresh_y = True  # the plot's y range is not yet fitted to this track's data

@@ -190,7 +190,7 @@ def test_a_dashed_unit_stays_dashed_when_drawn_as_columns(canvas):
 
 # ----------------------------------------------------------------- growing: partial repaints
 def growing_canvas(qtbot, x_end: float = 100.0) -> pg.PlotWidget:
-    """A 400 × 200 white plot of x 0..``x_end``, y 0..1 (as the history plots, curves are cached)."""
+    """A 400 × 200 white plot of x 0..``x_end``, y 0..1."""
     widget = pg.PlotWidget(background="w")
     qtbot.addWidget(widget)
     widget.resize(400, 200)
@@ -203,9 +203,8 @@ def growing_canvas(qtbot, x_end: float = 100.0) -> pg.PlotWidget:
     return widget
 
 
-def cached_curves(widget: pg.PlotWidget, hidden_size: int, pens: list[QPen]) -> UnitCurves:
+def curves_in(widget: pg.PlotWidget, hidden_size: int, pens: list[QPen]) -> UnitCurves:
     curves = UnitCurves(hidden_size)
-    curves.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     widget.addItem(curves)
     curves.set_pens(pens)
     return curves
@@ -214,7 +213,7 @@ def cached_curves(widget: pg.PlotWidget, hidden_size: int, pens: list[QPen]) -> 
 def drawn_afresh(qtbot, pens: list[QPen], x: np.ndarray, y: np.ndarray, x_end: float = 100.0) -> QImage:
     """What a new plot of ``x_end`` shows of (x, y)."""
     fresh = growing_canvas(qtbot, x_end)
-    cached_curves(fresh, y.shape[1], pens).set_data(x, y)
+    curves_in(fresh, y.shape[1], pens).set_data(x, y)
     return shot(fresh)
 
 
@@ -244,12 +243,14 @@ def test_a_grown_history_repaints_only_its_new_end_and_looks_as_if_drawn_afresh(
     y = wavy(9_000)
     x = np.arange(1.0, len(y) + 1) / 100
     grown = growing_canvas(qtbot)
-    curves = cached_curves(grown, 2, pens)
+    curves = curves_in(grown, 2, pens)
     curves.set_data(x[:8_000], y[:8_000])
+    shot(grown)
+    curves.set_data(x[:8_001], y[:8_001])  # growing: from now on cached, this first time in full
     shot(grown)
     rect = curves.boundingRect()
     spy = PaintSpy(curves)
-    for end in (8_001, 8_002, 8_050, 8_300):  # a step at a time, then a few at once
+    for end in (8_002, 8_003, 8_050, 8_300):  # a step at a time, then a few at once
         curves.set_data(x[:end], y[:end])
         image = shot(grown)
     assert curves.boundingRect() == rect  # room was kept for the growth
@@ -261,7 +262,7 @@ def test_growth_out_of_the_kept_room_repaints_the_whole_curve(qtbot):
     y = wavy(9_000)
     x = np.arange(1.0, len(y) + 1) / 100
     grown = growing_canvas(qtbot)
-    curves = cached_curves(grown, 2, [pen(RED), pen(BLUE)])
+    curves = curves_in(grown, 2, [pen(RED), pen(BLUE)])
     curves.set_data(x[:5_000], y[:5_000])
     shot(grown)
     y_out = y.copy()
@@ -277,9 +278,25 @@ def wavy_plot(qtbot) -> tuple[pg.PlotWidget, UnitCurves, np.ndarray, np.ndarray]
     y = wavy(4_000)
     x = np.arange(1.0, len(y) + 1) / 100
     widget = growing_canvas(qtbot, x_end=40.0)
-    curves = cached_curves(widget, 2, [pen(RED), pen(BLUE)])
+    curves = curves_in(widget, 2, [pen(RED), pen(BLUE)])
     curves.set_data(x, y)
     return widget, curves, x, y
+
+
+def test_a_growing_history_is_cached_and_a_rewritten_one_drawn_straight_into_the_view(qtbot):
+    """A cache pays while the data grows (only its new end is drawn); a history drawn anew in
+    full is drawn faster straight into the view than into a translucent cache and copied."""
+    widget, curves, x, y = wavy_plot(qtbot)
+    cached = QGraphicsItem.CacheMode.DeviceCoordinateCache
+    assert curves.cacheMode() != cached
+    curves.set_data(x[:3_000], y[:3_000])  # cut back: drawn anew
+    assert curves.cacheMode() != cached
+    shot(widget)
+    curves.set_data(x[:3_001], y[:3_001])
+    assert curves.cacheMode() == cached
+    curves.set_data(x[:3_001], 1.0 - y[:3_001])  # every row changed
+    assert curves.cacheMode() != cached
+    assert shot(widget) == drawn_afresh(qtbot, [pen(RED), pen(BLUE)], x[:3_001], 1.0 - y[:3_001], 40.0)
 
 
 def test_rows_rewritten_in_place_are_redrawn(qtbot):
@@ -296,7 +313,10 @@ def test_rows_rewritten_in_place_are_redrawn(qtbot):
 def test_the_same_data_again_repaints_nothing(qtbot):
     widget, curves, x, y = wavy_plot(qtbot)
     shot(widget)
-    spy = PaintSpy(curves)
+    asked = []
+    curves.update = lambda *args: asked.append(args)
+    curves.prepareGeometryChange = lambda: asked.append("geometry")
     curves.set_data(x.copy(), y.copy())
-    shot(widget)
-    assert spy.exposed == []
+    assert asked == []
+    curves.set_data(x[:-1], y[:-1])
+    assert asked  # a change is asked for

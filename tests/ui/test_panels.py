@@ -378,6 +378,30 @@ def test_inspector_at_t0_shows_the_initial_state(qtbot, session) -> None:
     assert panel.formula_text() == "x_t = x_1 = [1.00, 0.00]"
 
 
+def test_inspector_keeps_its_place_in_a_long_table_while_stepping(qtbot) -> None:
+    """A new step of the same part updates the numbers where they are: the table is not laid out
+    anew, so a reader scrolled down to unit 50 stays there."""
+    session = big_session(H=64)
+    panel = InspectorPanel(session)
+    qtbot.addWidget(panel)
+    panel.resize(400, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    session.select("hidden")
+    session.step()
+    bar = panel.table.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    resets = []
+    panel.vector.modelReset.connect(lambda: resets.append(1))
+    session.step()
+    qtbot.wait(20)
+    assert bar.value() == bar.maximum() > 0 and resets == []
+    assert panel.vector.values()[63] == pytest.approx(session.current_step().hidden[63])
+    session.select("forget_gate")  # another part: the same length, new colours and numbers
+    assert panel.vector.values()[0] == pytest.approx(session.current_step().forget_gate[0])
+
+
 def test_inspector_lists_every_unit_of_a_big_cell(qtbot) -> None:
     session = big_session(H=200)
     panel = InspectorPanel(session)

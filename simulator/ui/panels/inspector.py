@@ -40,11 +40,22 @@ class VectorModel(QAbstractTableModel):
         self._marked: int | None = None
 
     def set_values(self, values: np.ndarray, part: str) -> None:
-        """Show ``values``, coloured like ``part`` on the diagram."""
-        self.beginResetModel()
-        self._values = np.asarray(values, dtype=float).ravel().copy()
-        self._colors = qcolors(self._values, kind_of(part))
-        self.endResetModel()
+        """Show ``values``, coloured like ``part`` on the diagram.
+
+        As many values as before (a new step of the same part): the cells are told their data
+        changed, and the table keeps its rows, scroll position and sizes; a reset would lay the
+        whole table out again.
+        """
+        values = np.asarray(values, dtype=float).ravel().copy()
+        colors = qcolors(values, kind_of(part))
+        if len(values) != len(self._values):
+            self.beginResetModel()
+            self._values, self._colors = values, colors
+            self.endResetModel()
+            return
+        self._values, self._colors = values, colors
+        if len(values):
+            self.dataChanged.emit(self.index(0, 0), self.index(len(values) - 1, 1))
 
     def values(self) -> np.ndarray:
         return self._values

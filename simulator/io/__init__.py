@@ -8,8 +8,9 @@ The public names below are imported from their modules on first use, so that imp
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from simulator.lazy_names import lazy_getattr
 
 if TYPE_CHECKING:
     from simulator.io.errors import LoadError
@@ -29,12 +30,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> object:
-    if name in _HOMES:
-        value = getattr(importlib.import_module(_HOMES[name]), name)
-        globals()[name] = value  # later look-ups skip this function
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _HOMES)
 
 
 def __dir__() -> list[str]:

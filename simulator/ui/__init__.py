@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
+from simulator.lazy_names import lazy_getattr
 
-def __getattr__(name: str):
-    # Imported on demand so that `import simulator.ui.colors` stays light.
-    if name == "MainWindow":
-        from simulator.ui.main_window import MainWindow
-
-        return MainWindow
-    raise AttributeError(name)
+# Imported on demand so that `import simulator.ui.colors` stays light.
+__getattr__ = lazy_getattr(__name__, {"MainWindow": "simulator.ui.main_window"})
 
 
 __all__ = ["MainWindow"]

@@ -7,7 +7,6 @@ restore unsaved work are imported by :func:`run_app` once the window is up (and,
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
+from simulator.lazy_names import lazy_getattr
 from simulator.ui.settings import APPLICATION, ORGANIZATION
 
 _LATER = {"install_error_handler": "simulator.ui.errors", "offer_restore": "simulator.ui.recovery"}
@@ -69,7 +69,4 @@ def run_app(preset: str | None = None, lesson: Path | None = None, quit_after_ms
     return app.exec()
 
 
-def __getattr__(name: str) -> object:
-    if name in _LATER:
-        return getattr(importlib.import_module(_LATER[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LATER)

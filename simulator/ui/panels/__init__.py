@@ -6,7 +6,7 @@ works as before), so that importing one panel module does not import them all.
 
 from __future__ import annotations
 
-import importlib
+from simulator.lazy_names import lazy_getattr
 
 _HOMES = {
     "InputsPanel": "simulator.ui.panels.inputs",
@@ -16,10 +16,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> object:
-    if name in _HOMES:
-        return getattr(importlib.import_module(_HOMES[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _HOMES)
 
 
 __all__ = ["InputsPanel", "InspectorPanel", "ValueSlider", "WeightsPanel"]

@@ -70,7 +70,7 @@ class LazyDock(QDockWidget):
                 self._build = build
                 raise
             self._panel = panel
-            super().setWidget(_scroll_area(panel) if self._scrollable else panel)
+            super().setWidget(scroll_area(panel) if self._scrollable else panel)
         return self._panel
 
     def widget(self) -> QWidget | None:
@@ -142,7 +142,7 @@ def add_tabbed_dock(
     """
     if isinstance(widget, QWidget):
         dock = QDockWidget(title, window)
-        dock.setWidget(_scroll_area(widget) if scrollable else widget)
+        dock.setWidget(scroll_area(widget) if scrollable else widget)
     else:
         dock = LazyDock(title, window, widget, scrollable=scrollable)
     dock.setObjectName(f"dock_{name}")
@@ -194,8 +194,15 @@ def follow_raised(dock: QDockWidget, set_active: Callable[[bool], object]) -> No
     follow(dock.seen if isinstance(dock, LazyDock) else seen)
 
 
-def _scroll_area(widget: QWidget) -> QScrollArea:
-    """``widget`` in a frameless, resizable scroll area."""
+def scroll_area(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless, resizable scroll area.
+
+    Besides letting a short window hold the content, the scroll area keeps the content's layout
+    changes to itself: a label whose text changes asks its layout to work again, and without the
+    scroll area every layout above it up to the main window's would work again too, then repaint
+    much of the window (some 10 ms after each step for the Inputs and Inspector panels). The
+    scroll area's viewport has no layout, so the request stops there.
+    """
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -210,4 +217,4 @@ def _action_after(menu: QMenu, action: QAction) -> QAction | None:
     return actions[index] if index < len(actions) else None
 
 
-__all__ = ["LazyDock", "add_tabbed_dock", "follow_raised", "view_menu"]
+__all__ = ["LazyDock", "add_tabbed_dock", "follow_raised", "scroll_area", "view_menu"]

@@ -28,7 +28,7 @@ from simulator.ui import find_moment, presentation, recovery, themes
 from simulator.ui.actions import add_shortcut_to_tip, create_actions
 from simulator.ui.banner import LessonBanner
 from simulator.ui.diagram import DiagramView
-from simulator.ui.docks import LazyDock
+from simulator.ui.docks import LazyDock, scroll_area
 from simulator.ui.export_actions import install_export_menu
 from simulator.ui.lesson_files import LessonFiles
 from simulator.ui.long_runs import LongRun
@@ -86,11 +86,15 @@ class MainWindow(QMainWindow):
         self.inputs_panel = InputsPanel(session, self.edits)
         self.inspector = InspectorPanel(session)
         self.docks: dict[str, QDockWidget] = {}
-        self._add_dock("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._add_dock(
+            "inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea, scrollable=True
+        )
         # Tabbed behind the inspector: built when first seen (or first asked for, weights_panel).
         self._add_dock("weights", "Weights", self._make_weights_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("plots", "History", self.plots, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._add_dock("inputs", "Inputs", self.inputs_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._add_dock(
+            "inputs", "Inputs", self.inputs_panel, Qt.DockWidgetArea.LeftDockWidgetArea, scrollable=True
+        )
         self.tabifyDockWidget(self.docks["inspector"], self.docks["weights"])
         self.docks["inspector"].raise_()
 
@@ -161,14 +165,24 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- build
     def _add_dock(
-        self, name: str, title: str, widget: QWidget | Callable[[], QWidget], area: Qt.DockWidgetArea
+        self,
+        name: str,
+        title: str,
+        widget: QWidget | Callable[[], QWidget],
+        area: Qt.DockWidgetArea,
+        *,
+        scrollable: bool = False,
     ) -> None:
-        """Add a dock; given a function instead of a widget, a :class:`LazyDock` that calls it."""
+        """Add a dock; given a function instead of a widget, a :class:`LazyDock` that calls it.
+
+        A ``scrollable`` widget sits in a scroll area (:func:`~simulator.ui.docks.scroll_area`),
+        which also keeps the layout changes of a panel redrawn every step out of the window's.
+        """
         if isinstance(widget, QWidget):
             dock = QDockWidget(title, self)
-            dock.setWidget(widget)
+            dock.setWidget(scroll_area(widget) if scrollable else widget)
         else:
-            dock = LazyDock(title, self, widget)
+            dock = LazyDock(title, self, widget, scrollable=scrollable)
         dock.setObjectName(f"dock_{name}")
         self.addDockWidget(area, dock)
         self.docks[name] = dock

@@ -1,4 +1,4 @@
-"""A label whose text changes every step keeps its size, so the window is not laid out again."""
+"""Text that changes every step does not lay out the window again: steady labels, panels in scroll areas."""
 
 from __future__ import annotations
 
@@ -80,3 +80,29 @@ def test_a_larger_font_fits_the_label_to_it(qtbot):
     qtbot.waitUntil(lambda: label.height() > height)
     assert label.width() > width and label.width() >= label.fontMetrics().horizontalAdvance("t = 12 / 40")
     assert row.isVisible()
+
+
+def test_a_step_lays_out_the_changed_panels_but_not_the_window(qtbot):
+    from simulator.ui import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window, before_close_func=lambda w: w.undo_stack.setClean())
+    window.show()
+    qtbot.waitExposed(window)
+    window.session.step()
+    qtbot.wait(50)  # the layout after the first step is done
+    outer = {
+        "window": window,
+        "inputs dock": window.docks["inputs"],
+        "inspector dock": window.docks["inspector"],
+    }
+    watched = {name: LayoutRequests(widget) for name, widget in outer.items()}
+    panel_requests = [LayoutRequests(panel) for panel in (window.inputs_panel, window.inspector)]
+    for _ in range(3):
+        window.session.step()
+        qtbot.wait(30)
+    # The panels did lay out again (the inputs box names the new step, the formula is new)...
+    assert window.inputs_panel.step_box.title().startswith("Input of step 4")
+    assert all(requests.count > 0 for requests in panel_requests)
+    # ...and their scroll areas kept that from the docks and the window.
+    assert {name: requests.count for name, requests in watched.items()} == dict.fromkeys(outer, 0)

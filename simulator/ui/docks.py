@@ -89,6 +89,20 @@ class LazyDock(QDockWidget):
             self.panel()
 
 
+def new_dock(
+    title: str, window: QMainWindow, widget: QWidget | Callable[[], QWidget], *, scrollable: bool = False
+) -> QDockWidget:
+    """A dock holding ``widget``; given a function instead, a :class:`LazyDock` that calls it.
+
+    A ``scrollable`` widget sits in a :func:`scroll_area`.
+    """
+    if isinstance(widget, QWidget):
+        dock = QDockWidget(title, window)
+        dock.setWidget(scroll_area(widget) if scrollable else widget)
+        return dock
+    return LazyDock(title, window, widget, scrollable=scrollable)
+
+
 def view_menu(window: QMainWindow) -> QMenu:
     """The window's "View" menu.
 
@@ -140,11 +154,7 @@ def add_tabbed_dock(
     scrollable : bool
         Put ``widget`` in a frameless scroll area, so that a short window can still hold it.
     """
-    if isinstance(widget, QWidget):
-        dock = QDockWidget(title, window)
-        dock.setWidget(scroll_area(widget) if scrollable else widget)
-    else:
-        dock = LazyDock(title, window, widget, scrollable=scrollable)
+    dock = new_dock(title, window, widget, scrollable=scrollable)
     dock.setObjectName(f"dock_{name}")
     window.addDockWidget(area, dock)
     neighbour = window.docks[beside]
@@ -217,4 +227,4 @@ def _action_after(menu: QMenu, action: QAction) -> QAction | None:
     return actions[index] if index < len(actions) else None
 
 
-__all__ = ["LazyDock", "add_tabbed_dock", "follow_raised", "scroll_area", "view_menu"]
+__all__ = ["LazyDock", "add_tabbed_dock", "follow_raised", "new_dock", "scroll_area", "view_menu"]

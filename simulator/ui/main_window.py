@@ -28,7 +28,7 @@ from simulator.ui import find_moment, presentation, recovery, themes
 from simulator.ui.actions import add_shortcut_to_tip, create_actions
 from simulator.ui.banner import LessonBanner
 from simulator.ui.diagram import DiagramView
-from simulator.ui.docks import LazyDock, scroll_area
+from simulator.ui.docks import new_dock
 from simulator.ui.export_actions import install_export_menu
 from simulator.ui.lesson_files import LessonFiles
 from simulator.ui.long_runs import LongRun
@@ -173,16 +173,12 @@ class MainWindow(QMainWindow):
         *,
         scrollable: bool = False,
     ) -> None:
-        """Add a dock; given a function instead of a widget, a :class:`LazyDock` that calls it.
+        """Add a dock made by :func:`~simulator.ui.docks.new_dock` as ``self.docks[name]``.
 
         A ``scrollable`` widget sits in a scroll area (:func:`~simulator.ui.docks.scroll_area`),
         which also keeps the layout changes of a panel redrawn every step out of the window's.
         """
-        if isinstance(widget, QWidget):
-            dock = QDockWidget(title, self)
-            dock.setWidget(scroll_area(widget) if scrollable else widget)
-        else:
-            dock = LazyDock(title, self, widget, scrollable=scrollable)
+        dock = new_dock(title, self, widget, scrollable=scrollable)
         dock.setObjectName(f"dock_{name}")
         self.addDockWidget(area, dock)
         self.docks[name] = dock

@@ -210,8 +210,8 @@ def scroll_area(widget: QWidget) -> QScrollArea:
     Besides letting a short window hold the content, the scroll area keeps the content's layout
     changes to itself: a label whose text changes asks its layout to work again, and without the
     scroll area every layout above it up to the main window's would work again too, then repaint
-    much of the window (some 10 ms after each step for the Inputs and Inspector panels). The
-    scroll area's viewport has no layout, so the request stops there.
+    much of the window (about 9 ms of work after each step for the Inputs and Inspector panels).
+    The scroll area's viewport has no layout, so the request stops there.
     """
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)

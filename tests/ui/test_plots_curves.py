@@ -9,7 +9,13 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from simulator.ui.plots_curves import DASH_PIXELS, WIDE_PEN_POINTS, UnitCurve, UnitCurves
+from simulator.ui.plots_curves import (
+    DASH_PIXELS,
+    LINE_ROWS_PER_COLUMN,
+    WIDE_PEN_POINTS,
+    UnitCurve,
+    UnitCurves,
+)
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -117,6 +123,22 @@ def test_a_one_step_spike_in_a_long_history_is_drawn(canvas):
     hits = column_hits(image, col, RED)
     assert min(hits) <= top + 1 and max(hits) >= base - 1  # the column spans the spike
     far, _ = pixel(canvas, image, 20_000, 0.2)
+    assert len(column_hits(image, far, RED)) <= 2  # elsewhere a flat line
+
+
+@pytest.mark.parametrize("rows_per_pixel", [1.5, 3, LINE_ROWS_PER_COLUMN + 0.5, 8])
+def test_a_one_step_spike_is_drawn_as_a_line_or_as_columns(canvas, rows_per_pixel):
+    x = np.arange(1.0, 400 * rows_per_pixel + 1)
+    y = np.full((len(x), 1), 0.2)
+    spike = len(x) // 2
+    y[spike, 0] = 0.9
+    add_curves(canvas, x, y, [pen(RED)])
+    image = shot(canvas)
+    col, top = pixel(canvas, image, x[spike], 0.9)
+    _, base = pixel(canvas, image, x[spike], 0.2)
+    hits = [row for c in (col - 1, col, col + 1) for row in column_hits(image, c, RED)]
+    assert min(hits) <= top + 1 and max(hits) >= base - 1  # up to the spike and back
+    far, _ = pixel(canvas, image, x[len(x) // 5], 0.2)
     assert len(column_hits(image, far, RED)) <= 2  # elsewhere a flat line
 
 

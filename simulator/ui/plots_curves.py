@@ -293,13 +293,20 @@ class UnitCurves(pg.GraphicsObject):
     def _paint_lines(self, painter: QPainter, x: np.ndarray, y: np.ndarray) -> None:
         """Each unit as a polyline through its points (at most :data:`LINE_ROWS_PER_COLUMN` per
         pixel column)."""
+        finite = np.isfinite(y)
+        whole = finite.all(axis=0)
+        path = LinePath(x)  # one buffer for every unit drawn whole in 1 px
         for unit in self._order:
             if not self._visible[unit]:
                 continue
             pen = self._pen(unit, len(x))
             painter.setPen(pen)
-            for xs, ys in _finite_runs(x, y[:, unit]):
-                _draw_line(painter, xs, ys, pen.widthF() > 1)
+            wide = pen.widthF() > 1
+            if whole[unit] and not wide:
+                path.draw(painter, y[:, unit])
+            else:
+                for run in _true_runs(finite[:, unit]):
+                    _draw_line(painter, x[run], y[run, unit], wide)
             if self._dotted:
                 _draw_dots(painter, x, y[:, unit], pen)
 
@@ -437,9 +444,19 @@ class ColumnPath:
         painter.drawPolyline(self._polyline)
 
 
-def _finite_runs(x: np.ndarray, y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``(x, y)`` cut at non-finite values into the runs of finite points."""
-    return [(x[run], y[run]) for run in _true_runs(np.isfinite(y))]
+class LinePath:
+    """One polyline through the points at ``x``, its y filled in place for each unit drawn."""
+
+    def __init__(self, x: np.ndarray) -> None:
+        self._polyline = fn.create_qpolygonf(len(x))
+        self._points = fn.ndarray_from_qpolygonf(self._polyline)
+        self._points[:, 0] = x
+
+    def draw(self, painter: QPainter, y: np.ndarray) -> None:
+        if len(y) < 2:
+            return
+        self._points[:, 1] = y
+        painter.drawPolyline(self._polyline)
 
 
 def _draw_line(painter: QPainter, x: np.ndarray, y: np.ndarray, wide: bool) -> None:
